@@ -1,0 +1,135 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'templated-api-caller',
+  description: 'Call external HTTP APIs from AWS Step Functions with request templates (Jinja2 syntax) stored in DynamoDB.',
+  author: 'templated-api-caller contributors',
+  authorAddress: 'maintainers@templated-api-caller.dev',
+  repositoryUrl: 'https://github.com/templated-api-caller/templated-api-caller.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'step functions', 'stepfunctions', 'dynamodb', 'http', 'api', 'templates', 'jinja2', 'lambda'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'templated-api-caller',
+    module: 'templated_api_caller',
+  },
+
+  // The renderer's packages are bundled into assets/renderer by esbuild, so they are
+  // devDependencies: a consumer of the construct library installs none of them.
+  devDeps: [
+    'nunjucks@3.2.4',
+    '@types/nunjucks',
+    // undici 7 runs on Node 20 and 22 (undici 8 needs Node >= 22.19).
+    'undici@^7.30.0',
+    '@aws-sdk/util-dynamodb',
+    '@aws-sdk/client-dynamodb',
+    'esbuild@^0.28.0',
+    'dynalite@^4.0.0',
+    'fast-check@^4.0.0',
+    'cdk-nag@^3.0.0',
+    'aws-local-stepfunctions@^3.0.0',
+    'yaml@^2.8.0',
+  ],
+
+  // One dev tsconfig type-checks src, lambda-src, test, bench and examples together;
+  // jest (ts-jest) and eslint use it.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  typecheckTests: true,
+  jestOptions: {
+    jestConfig: {
+      collectCoverageFrom: ['src/**/*.ts', 'lambda-src/**/*.ts'],
+      testTimeout: 30_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda-src'],
+    devdirs: ['test', 'bench', 'examples'],
+  },
+
+  gitignore: ['/assets/', '/cdk.out/', '/examples/cdk.out/', '/.ci/node22/'],
+});
+
+project.tsconfigDev?.file.addOverride('include', [
+  'src/**/*.ts',
+  'lambda-src/**/*.ts',
+  'test/**/*.ts',
+  'bench/**/*.ts',
+  'examples/**/*.ts',
+]);
+project.tsconfigDev?.file.addOverride('compilerOptions.rootDir', '.');
+
+// The Lambda handler has its own tsconfig (jsii compiles only src/) and is type-checked
+// before the bundle is built.
+new javascript.TypescriptConfig(project, {
+  fileName: 'lambda-src/tsconfig.json',
+  include: ['**/*.ts'],
+  compilerOptions: {
+    rootDir: '..',
+    noEmit: true,
+    target: 'ES2022',
+    lib: ['es2022'],
+    module: 'node16',
+    moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+    types: ['node'],
+    strict: true,
+    noImplicitReturns: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noFallthroughCasesInSwitch: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+  },
+});
+
+// The renderer bundle: minified CJS for the Node.js 22 Lambda runtime, shipped in the npm
+// package under assets/ (consumers cannot bundle at synth time).
+const bundleRenderer = project.addTask('bundle:renderer', {
+  description: 'Type-check lambda-src and bundle the renderer Lambda into assets/renderer',
+  steps: [
+    { exec: 'tsc -p lambda-src/tsconfig.json' },
+    {
+      exec: [
+        'esbuild lambda-src/renderer/index.ts',
+        '--bundle --platform=node --target=node22 --format=cjs --minify',
+        '--legal-comments=external',
+        '--external:chokidar --external:fsevents',
+        '--outfile=assets/renderer/index.js',
+      ].join(' '),
+    },
+  ],
+});
+project.preCompileTask.spawn(bundleRenderer);
+// Tests load the bundle too (the construct points at it), so `projen test` builds it first.
+project.testTask.prependSpawn(bundleRenderer);
+project.addPackageIgnore('!/assets/');
+
+// Python packaging that works offline: jsii-pacmak's stock python target pip-installs
+// pinned build tools from PyPI. Generate the code only, then build with Debian's tools.
+const packagePython = project.tasks.tryFind('package:python');
+packagePython?.reset();
+packagePython?.exec('jsii-pacmak -v --target python --code-only -o dist/python-src');
+packagePython?.exec('rm -rf dist/python && mkdir -p dist/python');
+packagePython?.exec('/usr/bin/python3 -m pip wheel -q --no-index --no-deps --no-build-isolation -w dist/python dist/python-src/python');
+packagePython?.exec('cd dist/python-src/python && /usr/bin/python3 setup.py -q sdist -d ../../python');
+packagePython?.exec('/usr/bin/python3 -m twine check --strict dist/python/*');
+
+// The main job for a newcomer: synthesize the example app and print the state machine.
+project.addTask('demo', {
+  description: 'Synthesize the example app and print its state machine definition',
+  steps: [
+    { spawn: bundleRenderer.name },
+    { exec: 'ts-node --project tsconfig.dev.json examples/demo.ts' },
+  ],
+});
+
+project.synth();

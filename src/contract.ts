@@ -1,0 +1,64 @@
+// Names shared by the construct (src/) and the renderer Lambda (lambda-src/). The Lambda
+// imports this file too, so the two can never drift apart. Keep it free of imports.
+
+/**
+ * Attribute names of a template item in the DynamoDB table.
+ */
+export class TemplateAttribute {
+  /** Partition key: the template name. */
+  public static readonly NAME = 'PK';
+  /** Sort key: the HTTP method, upper case. */
+  public static readonly METHOD = 'SK';
+  /** The URL template. */
+  public static readonly URL = 'url';
+  /** Map of header name to header value template. */
+  public static readonly HEADERS = 'headers';
+  /** The request body template. */
+  public static readonly PAYLOAD = 'payload';
+  /** Per-template timeout of the HTTP call, in milliseconds. */
+  public static readonly TIMEOUT_MS = 'timeoutMs';
+
+  private constructor() {}
+}
+
+/**
+ * Error names raised by the renderer and the workflow, matched by Retry and Catch.
+ */
+export class ApiCallerErrors {
+  /** A template failed to render: syntax error, undefined variable or sandbox violation. */
+  public static readonly TEMPLATE_RENDER = 'TemplateRenderError';
+  /** The template item is malformed: missing URL, unknown method, bad URL, too many headers. */
+  public static readonly INVALID_TEMPLATE = 'InvalidTemplateError';
+  /** No template exists for the requested name and method. */
+  public static readonly TEMPLATE_NOT_FOUND = 'TemplateNotFound';
+  /** The API answered with a status worth retrying (429, 500, 502, 503, 504 by default). */
+  public static readonly RETRYABLE_HTTP = 'RetryableHttpError';
+  /** No complete response arrived within the template's timeout. */
+  public static readonly API_TIMEOUT = 'ApiTimeoutError';
+  /** The connection failed: refused, reset, DNS or TLS failure. */
+  public static readonly API_CONNECTION = 'ApiConnectionError';
+  /** The destination resolved to a private, loopback or otherwise non-public address. */
+  public static readonly BLOCKED_DESTINATION = 'BlockedDestinationError';
+  /** The response body exceeded the configured cap. */
+  public static readonly RESPONSE_TOO_LARGE = 'ResponseTooLargeError';
+  /** The API answered with a status outside the success range. */
+  public static readonly API_CALL_FAILED = 'ApiCallFailed';
+
+  private constructor() {}
+}
+
+/**
+ * Environment variables the construct sets on the renderer function.
+ */
+export class RendererEnvironment {
+  /** `true` lets the renderer call private, loopback and link-local addresses. */
+  public static readonly ALLOW_PRIVATE_NETWORKS = 'ALLOW_PRIVATE_NETWORKS';
+  /** Comma-separated host allow-list; empty means any public host. */
+  public static readonly ALLOWED_HOSTS = 'ALLOWED_HOSTS';
+  /** Comma-separated HTTP statuses raised as RetryableHttpError. */
+  public static readonly RETRYABLE_STATUSES = 'RETRYABLE_STATUSES';
+  /** Maximum response body size in bytes. */
+  public static readonly MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
+
+  private constructor() {}
+}
