@@ -123,6 +123,21 @@ packagePython?.exec('/usr/bin/python3 -m pip wheel -q --no-index --no-deps --no-
 packagePython?.exec('cd dist/python-src/python && /usr/bin/python3 setup.py -q sdist -d ../../python');
 packagePython?.exec('/usr/bin/python3 -m twine check --strict dist/python/*');
 
+// Benchmarks print ratios measured in one run (see bench/README.md).
+project.addTask('bench:renderer', {
+  description: 'Benchmark the renderer bundle against a raw undici request on loopback',
+  steps: [
+    { spawn: bundleRenderer.name },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/renderer.bench.ts' },
+  ],
+});
+
+// Expected outputs of the Jinja2 compatibility corpus come from real Jinja2.
+project.addTask('fixtures:jinja2', {
+  description: 'Regenerate test/renderer/jinja2 fixtures with Python Jinja2 (Debian python3-jinja2)',
+  exec: 'bash test/renderer/jinja2/regenerate.sh',
+});
+
 // The main job for a newcomer: synthesize the example app and print the state machine.
 project.addTask('demo', {
   description: 'Synthesize the example app and print its state machine definition',
