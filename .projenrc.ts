@@ -40,30 +40,44 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml@^2.8.0',
   ],
 
-  // One dev tsconfig type-checks src, lambda-src, test, bench and examples together;
+  // One dev tsconfig type-checks src, lambda-src, cli-src, test, bench, examples and this file;
   // jest (ts-jest) and eslint use it.
   tsconfigDevFile: 'tsconfig.dev.json',
   typecheckTests: true,
   jestOptions: {
+    // Snapshots are checked, never silently rewritten; an empty suite is a failure.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
-      collectCoverageFrom: ['src/**/*.ts', 'lambda-src/**/*.ts'],
+      collectCoverageFrom: ['src/**/*.ts', 'lambda-src/**/*.ts', 'cli-src/**/*.ts'],
       testTimeout: 30_000,
     },
   },
   eslintOptions: {
-    dirs: ['src', 'lambda-src'],
+    dirs: ['src', 'lambda-src', 'cli-src'],
     devdirs: ['test', 'bench', 'examples'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
   },
 
   gitignore: ['/assets/', '/cdk.out/', '/examples/cdk.out/', '/.ci/node22/'],
 });
 
+// lambda-src and cli-src are bundled by esbuild: their packages are devDependencies on purpose.
+project.eslint?.addOverride({
+  files: ['lambda-src/**/*.ts', 'cli-src/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 project.tsconfigDev?.file.addOverride('include', [
   'src/**/*.ts',
   'lambda-src/**/*.ts',
+  'cli-src/**/*.ts',
   'test/**/*.ts',
   'bench/**/*.ts',
   'examples/**/*.ts',
+  '.projenrc.ts',
+  'projenrc/**/*.ts',
 ]);
 project.tsconfigDev?.file.addOverride('compilerOptions.rootDir', '.');
 

@@ -1,0 +1,56 @@
+// What happened in one local execution, state by state, and how to print it.
+
+/** One attempt at one state. */
+export interface StateRecord {
+  readonly name: string;
+  readonly type: string;
+  /** Milliseconds from the start of the execution. */
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly inputBytes: number;
+  readonly outputBytes?: number;
+  /** The error the attempt ended with, if any. */
+  readonly error?: string;
+  readonly cause?: string;
+  /** Set when the attempt's error was retried (1 = first retry). */
+  readonly retriedAttempt?: number;
+  /** Set when the attempt's error was caught, to the state it went to. */
+  readonly caughtNext?: string;
+}
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  readonly status: ExecutionStatus;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly durationMs: number;
+  readonly states: StateRecord[];
+  /** State attempts (retries included), the measure Standard workflows are billed by. */
+  readonly stateTransitions: number;
+}
+
+export function byteSize(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '');
+}
+
+/** A readable, state-by-state rendering of an execution. */
+export function formatExecution(record: ExecutionRecord): string {
+  const rows = record.states.map(s => {
+    const size = `${s.inputBytes} B in${s.outputBytes !== undefined ? ` / ${s.outputBytes} B out` : ''}`;
+    const outcome = s.error === undefined
+      ? 'ok'
+      : `${s.error}${s.retriedAttempt !== undefined ? ` → retry ${s.retriedAttempt}` : ''}${s.caughtNext !== undefined ? ` → caught, next ${s.caughtNext}` : ''}`;
+    return `  ${String(s.startedAtMs).padStart(5)} ms  ${s.name.padEnd(22)} ${s.type.padEnd(8)} ${String(s.durationMs).padStart(5)} ms  ${size.padEnd(24)} ${outcome}`;
+  });
+  const summary = record.status === 'SUCCEEDED'
+    ? `SUCCEEDED in ${record.durationMs} ms, ${record.stateTransitions} state transitions`
+    : `${record.status} in ${record.durationMs} ms: ${record.error ?? ''}${record.cause ? ` (${truncate(record.cause, 160)})` : ''}`;
+  return [...rows, `  ${summary}`].join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

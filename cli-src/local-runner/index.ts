@@ -1,0 +1,5 @@
+export * from './cloudformation';
+export * from './execution-trace';
+export * from './local-dynamodb';
+export * from './local-workflow-runner';
+export * from './task-handlers';

@@ -1,0 +1,217 @@
+// Runs a synthesized TemplatedApiCaller state machine locally: aws-local-stepfunctions executes
+// the definition, DynamoDB tasks go to a local DynamoDB (dynalite), Lambda tasks run the
+// function's bundled code in-process with its own environment.
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
+import { CfnTemplate, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
+import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
+import { LocalDynamoDb } from './local-dynamodb';
+import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
+
+// aws-local-stepfunctions is an ES module with a CommonJS build; its types are declared as ESM.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine }: typeof LocalStepFunctions = require('aws-local-stepfunctions');
+
+export interface LocalWorkflowRunnerOptions {
+  /** Logical id of the state machine, when the template has several. */
+  readonly stateMachineId?: string;
+  /** The cloud assembly directory the template came from, where function assets are staged. */
+  readonly assemblyDir?: string;
+  /** An existing DynamoDB endpoint. @default - an in-process dynalite server on 127.0.0.1 */
+  readonly dynamoDbEndpoint?: string;
+  /** Replace every Retry interval with this many milliseconds (tests, demos). @default - as defined */
+  readonly retryIntervalMs?: number;
+  /** Replace every Wait state's duration with this many milliseconds. @default - as defined */
+  readonly waitMs?: number;
+  /** Handlers for functions by logical id, instead of their asset code. */
+  readonly lambdaHandlers?: Record<string, LambdaHandler>;
+  /** Handlers for Task states by name, for tasks the runner cannot run itself (your hooks). */
+  readonly taskHandlers?: Record<string, TaskHandler>;
+}
+
+export class LocalWorkflowRunner {
+  /** Reads the state machine out of `template`, starts a local DynamoDB and creates its tables. */
+  public static async fromTemplate(template: CfnTemplate, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
+    polyfillPromiseWithResolvers();
+    const machine = readStateMachine(template, options.stateMachineId);
+    const dynamoDb = await LocalDynamoDb.start({ endpoint: options.dynamoDbEndpoint });
+    try {
+      await dynamoDb.createTables(machine.tables);
+      return new LocalWorkflowRunner(machine, dynamoDb, options);
+    } catch (error) {
+      await dynamoDb.close();
+      throw error;
+    }
+  }
+
+  private readonly stateMachine: LocalStepFunctions.StateMachine;
+  private readonly handlers: Record<string, TaskHandler> = {};
+  private readonly retryIntervalOverrides: Record<string, number> = {};
+  private readonly waitTimeOverrides: Record<string, number> = {};
+
+  private constructor(
+    public readonly machine: LocalStateMachine,
+    public readonly dynamoDb: LocalDynamoDb,
+    options: LocalWorkflowRunnerOptions,
+  ) {
+    const definition = rewriteNegativeTypeTests(machine.definition);
+    for (const [name, state] of allStates(definition)) {
+      if (state.Retry && options.retryIntervalMs !== undefined) this.retryIntervalOverrides[name] = options.retryIntervalMs;
+      if (state.Type === 'Wait' && options.waitMs !== undefined) this.waitTimeOverrides[name] = options.waitMs;
+      if (state.Type === 'Task') {
+        this.handlers[name] = options.taskHandlers?.[name] ?? this.bindTask(name, state, options);
+      }
+    }
+    this.stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  }
+
+  /** The table the definition's getItem tasks read templates from (the only table, usually). */
+  public get templateTable(): LocalTable {
+    if (this.machine.tables.length !== 1) {
+      throw new Error(`the template declares ${this.machine.tables.length} tables; put items with putItem(tableName, item)`);
+    }
+    return this.machine.tables[0];
+  }
+
+  /** Writes a plain item (e.g. a template: PK, SK, url, headers, payload) to a table. */
+  public async putItem(item: Record<string, unknown>, tableName = this.templateTable.tableName): Promise<void> {
+    await this.dynamoDb.client.send(new PutItemCommand({
+      TableName: tableName,
+      Item: marshall(item, { removeUndefinedValues: true }),
+    }));
+  }
+
+  /** Runs one execution to its end and records it state by state. */
+  public async execute(input: unknown): Promise<ExecutionRecord> {
+    const started = Date.now();
+    const execution = this.stateMachine.run(input as any, {
+      overrides: {
+        taskResourceLocalHandlers: this.handlers,
+        retryIntervalOverrides: this.retryIntervalOverrides,
+        waitTimeOverrides: this.waitTimeOverrides,
+      },
+      context: { Execution: { Input: input as any, StartTime: new Date(started).toISOString() } },
+    });
+    const states = collectStates(execution.eventLogs, started);
+    let status: ExecutionStatus = 'SUCCEEDED';
+    let output: unknown;
+    let error: string | undefined;
+    let cause: string | undefined;
+    try {
+      output = await execution.result;
+    } catch (e) {
+      if (e instanceof ExecutionTimeoutError) {
+        status = 'TIMED_OUT';
+        error = 'States.Timeout';
+      } else if (e instanceof ExecutionAbortedError) {
+        status = 'ABORTED';
+      } else if (e instanceof ExecutionError) {
+        // The engine keeps the error that ended the execution as `cause`.
+        const failure = e.cause as Error;
+        status = 'FAILED';
+        error = failure.name;
+        cause = failure.message;
+      } else {
+        throw e;
+      }
+    }
+    const records = await states;
+    return {
+      status,
+      input,
+      output,
+      error,
+      cause,
+      durationMs: Date.now() - started,
+      states: records,
+      // Every attempt is a transition, as Standard workflows are billed (retries included).
+      stateTransitions: records.length,
+    };
+  }
+
+  /** Stops the local DynamoDB (if the runner started it). */
+  public async close(): Promise<void> {
+    await this.dynamoDb.close();
+  }
+
+  private bindTask(name: string, state: any, options: LocalWorkflowRunnerOptions): TaskHandler {
+    const resource = String(state.Resource);
+    if (resource === 'arn:aws:states:::dynamodb:getItem') {
+      return dynamoDbGetItem(this.dynamoDb, this.machine.tables);
+    }
+    const invoke = resource === 'arn:aws:states:::lambda:invoke';
+    const functionArn = invoke ? state.Parameters?.FunctionName : resource;
+    const fn = this.machine.functions.find(f => f.arn === functionArn || f.arn.endsWith(`:function:${functionArn}`));
+    if (fn !== undefined && (invoke || resource.startsWith('arn:aws:lambda:'))) {
+      const handler = options.lambdaHandlers?.[fn.logicalId] ?? lazyHandler(() => loadAssetHandler(fn, options.assemblyDir ?? process.cwd()));
+      return lambdaInvoke(fn, handler, invoke);
+    }
+    return async () => {
+      throw new Error(`Task state ${name} (${resource}) cannot run locally: pass taskHandlers['${name}']`);
+    };
+  }
+}
+
+function lazyHandler(load: () => LambdaHandler): LambdaHandler {
+  let handler: LambdaHandler | undefined;
+  return (event, context) => (handler ??= load())(event, context);
+}
+
+function stringOrJson(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Turns the engine's event log into one record per state attempt. The engine reports a failed
+ * attempt as StateFailed, then StateRetried (the next attempt starts) or StateCaught.
+ */
+async function collectStates(events: AsyncGenerator<any>, started: number): Promise<StateRecord[]> {
+  const records: Mutable<StateRecord>[] = [];
+  const open = new Map<string, { at: number; input: unknown }>();
+  const last = new Map<string, Mutable<StateRecord>>();
+  for await (const event of events) {
+    const state = event.state;
+    if (!state) continue;
+    // Parallel branches and Map iterations can run states of the same name at once.
+    const key = `${event.parentState?.name ?? ''}/${event.index ?? ''}/${state.name}`;
+    const finish = (extra: Partial<StateRecord>) => {
+      const attempt = open.get(key);
+      if (!attempt) return;
+      open.delete(key);
+      const record = {
+        name: state.name,
+        type: state.type,
+        startedAtMs: attempt.at - started,
+        durationMs: event.timestamp - attempt.at,
+        inputBytes: byteSize(attempt.input),
+        ...extra,
+      };
+      records.push(record);
+      last.set(key, record);
+    };
+    switch (event.type) {
+      case 'StateEntered':
+        open.set(key, { at: event.timestamp, input: state.input });
+        break;
+      case 'StateExited':
+        finish({ outputBytes: byteSize(state.output) });
+        break;
+      case 'StateFailed':
+        finish({ error: event.Error, cause: stringOrJson(event.Cause) });
+        break;
+      case 'StateRetried':
+        last.get(key)!.retriedAttempt = event.retry.attempt;
+        open.set(key, { at: event.timestamp, input: state.input });
+        break;
+      case 'StateCaught':
+        last.get(key)!.caughtNext = event.catch.catcher.Next;
+        break;
+    }
+  }
+  return records;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

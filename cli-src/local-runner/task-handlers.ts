@@ -1,0 +1,92 @@
+// Local stand-ins for the service integrations the workflow uses, bound by the Task's Resource:
+// DynamoDB getItem against the local DynamoDB, Lambda invoke against the function's own code
+// in-process. Errors surface under the names Step Functions gives them, so Retry and Catch
+// behave as they do in AWS.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { LocalFunction, LocalTable } from './cloudformation';
+import { LOCAL_REGION } from './cloudformation';
+import type { LocalDynamoDb } from './local-dynamodb';
+
+export type TaskHandler = (input: any) => Promise<any>;
+
+/** What a Lambda handler looks like to the runner. */
+export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+
+export interface LambdaContext {
+  readonly functionName: string;
+  readonly awsRequestId: string;
+  readonly memoryLimitInMB: string;
+  getRemainingTimeInMillis(): number;
+}
+
+/** Loads the handler of a function from the cloud assembly, the way Lambda would. */
+export function loadAssetHandler(fn: LocalFunction, assemblyDir: string): LambdaHandler {
+  if (!fn.assetPath) {
+    throw new Error(`function ${fn.logicalId} has no aws:asset:path metadata: synthesize with asset metadata, or pass a handler for it`);
+  }
+  const dot = fn.handler.lastIndexOf('.');
+  const file = path.resolve(assemblyDir, fn.assetPath, fn.handler.slice(0, dot));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const handler = require(file)[fn.handler.slice(dot + 1)];
+  if (typeof handler !== 'function') {
+    throw new Error(`function ${fn.logicalId}: ${fn.handler} is not a function in ${file}`);
+  }
+  return handler;
+}
+
+/** A Step Functions task error: Retry and Catch match `name`, the message becomes the Cause. */
+export function taskError(name: string, cause: string): Error {
+  const error = new Error(cause);
+  error.name = name;
+  return error;
+}
+
+export function dynamoDbGetItem(db: LocalDynamoDb, tables: readonly LocalTable[]): TaskHandler {
+  return async (input) => {
+    if (!tables.some(t => t.tableName === input.TableName)) {
+      throw taskError('DynamoDB.ResourceNotFoundException', `table ${input.TableName} is not declared in the template`);
+    }
+    try {
+      const { $metadata, ...output } = await db.client.send(new GetItemCommand(input));
+      return output;
+    } catch (error) {
+      const e = error as Error;
+      throw taskError(`DynamoDB.${e.name}`, e.message);
+    }
+  };
+}
+
+/**
+ * Invokes `handler` with the function's environment. `envelope` mirrors `lambda:invoke` (the
+ * result under `Payload`); without it the result is returned as is (a Resource that is the
+ * function ARN itself).
+ */
+export function lambdaInvoke(fn: LocalFunction, handler: LambdaHandler, envelope: boolean): TaskHandler {
+  return async (input) => {
+    const payload = envelope ? input.Payload : input;
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const context: LambdaContext = {
+      functionName: fn.logicalId,
+      awsRequestId: randomUUID(),
+      memoryLimitInMB: String(fn.memorySize),
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    Object.assign(process.env, { AWS_REGION: LOCAL_REGION, AWS_LAMBDA_FUNCTION_NAME: fn.logicalId }, fn.environment);
+    let result: unknown;
+    try {
+      result = await handler(structuredClone(payload), context);
+    } catch (error) {
+      const e = error as Error;
+      const name = e?.name || 'Error';
+      // Step Functions' Cause for a Lambda error is the function's error payload as JSON.
+      throw taskError(name, JSON.stringify({ errorType: name, errorMessage: e?.message ?? String(error), trace: [] }));
+    }
+    // Lambda serializes the result as JSON; undefined becomes null.
+    const json = result === undefined ? null : JSON.parse(JSON.stringify(result));
+    return envelope
+      ? { ExecutedVersion: '$LATEST', Payload: json, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } }
+      : json;
+  };
+}
