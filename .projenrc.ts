@@ -152,12 +152,12 @@ project.addTask('fixtures:jinja2', {
   exec: 'bash test/renderer/jinja2/regenerate.sh',
 });
 
-// The main job for a newcomer: synthesize the example app and print the state machine.
+// The main job for a newcomer: the example workflow, run locally end to end (examples/demo.ts).
 project.addTask('demo', {
-  description: 'Synthesize the example app and print its state machine definition',
+  description: 'Run the example app\'s state machine locally against a sample API and print each execution',
   steps: [
     { spawn: bundleRenderer.name },
-    { exec: 'ts-node --project tsconfig.dev.json examples/demo.ts' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/demo.ts' },
   ],
 });
 

@@ -28,6 +28,8 @@ export interface ExecutionRecord {
   readonly cause?: string;
   readonly durationMs: number;
   readonly states: StateRecord[];
+  /** What the functions printed during the execution (when the runner captures it). */
+  readonly logs: string[];
   /** State attempts (retries included), the measure Standard workflows are billed by. */
   readonly stateTransitions: number;
 }

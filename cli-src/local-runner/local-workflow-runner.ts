@@ -6,6 +6,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
 import { CfnTemplate, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
+import { captureOutput } from './function-logs';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
 import { LocalDynamoDb } from './local-dynamodb';
 import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
@@ -25,6 +26,16 @@ export interface LocalWorkflowRunnerOptions {
   readonly retryIntervalMs?: number;
   /** Replace every Wait state's duration with this many milliseconds. @default - as defined */
   readonly waitMs?: number;
+  /**
+   * Environment variables set on top of every function's own, e.g. `ALLOW_PRIVATE_NETWORKS`
+   * to let the renderer reach a test API on 127.0.0.1. @default - the functions' environment
+   */
+  readonly functionEnvironment?: Record<string, string>;
+  /**
+   * Keep what functions print (their CloudWatch logs) in `ExecutionRecord.logs` instead of
+   * letting it through to stdout. @default true
+   */
+  readonly captureFunctionLogs?: boolean;
   /** Handlers for functions by logical id, instead of their asset code. */
   readonly lambdaHandlers?: Record<string, LambdaHandler>;
   /** Handlers for Task states by name, for tasks the runner cannot run itself (your hooks). */
@@ -50,12 +61,14 @@ export class LocalWorkflowRunner {
   private readonly handlers: Record<string, TaskHandler> = {};
   private readonly retryIntervalOverrides: Record<string, number> = {};
   private readonly waitTimeOverrides: Record<string, number> = {};
+  private readonly captureFunctionLogs: boolean;
 
   private constructor(
     public readonly machine: LocalStateMachine,
     public readonly dynamoDb: LocalDynamoDb,
     options: LocalWorkflowRunnerOptions,
   ) {
+    this.captureFunctionLogs = options.captureFunctionLogs ?? true;
     const definition = rewriteNegativeTypeTests(machine.definition);
     for (const [name, state] of allStates(definition)) {
       if (state.Retry && options.retryIntervalMs !== undefined) this.retryIntervalOverrides[name] = options.retryIntervalMs;
@@ -86,7 +99,8 @@ export class LocalWorkflowRunner {
   /** Runs one execution to its end and records it state by state. */
   public async execute(input: unknown): Promise<ExecutionRecord> {
     const started = Date.now();
-    const execution = this.stateMachine.run(input as any, {
+    const logs: string[] = [];
+    const run = () => this.stateMachine.run(input as any, {
       overrides: {
         taskResourceLocalHandlers: this.handlers,
         retryIntervalOverrides: this.retryIntervalOverrides,
@@ -94,6 +108,7 @@ export class LocalWorkflowRunner {
       },
       context: { Execution: { Input: input as any, StartTime: new Date(started).toISOString() } },
     });
+    const execution = this.captureFunctionLogs ? captureOutput(logs, run) : run();
     const states = collectStates(execution.eventLogs, started);
     let status: ExecutionStatus = 'SUCCEEDED';
     let output: unknown;
@@ -126,6 +141,7 @@ export class LocalWorkflowRunner {
       cause,
       durationMs: Date.now() - started,
       states: records,
+      logs,
       // Every attempt is a transition, as Standard workflows are billed (retries included).
       stateTransitions: records.length,
     };
@@ -146,7 +162,8 @@ export class LocalWorkflowRunner {
     const fn = this.machine.functions.find(f => f.arn === functionArn || f.arn.endsWith(`:function:${functionArn}`));
     if (fn !== undefined && (invoke || resource.startsWith('arn:aws:lambda:'))) {
       const handler = options.lambdaHandlers?.[fn.logicalId] ?? lazyHandler(() => loadAssetHandler(fn, options.assemblyDir ?? process.cwd()));
-      return lambdaInvoke(fn, handler, invoke);
+      const environment = { ...fn.environment, ...options.functionEnvironment };
+      return lambdaInvoke({ ...fn, environment }, handler, invoke);
     }
     return async () => {
       throw new Error(`Task state ${name} (${resource}) cannot run locally: pass taskHandlers['${name}']`);

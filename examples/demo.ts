@@ -1,0 +1,101 @@
+// The demo: the example app's state machine, run locally end to end. It starts a local DynamoDB
+// and the sample API on 127.0.0.1, seeds the example templates, runs a handful of executions
+// and prints each one state by state. Exits non-zero if any outcome is not the expected one.
+import * as path from 'node:path';
+import { formatExecution } from '../cli-src/local-runner';
+import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
+import { readTemplateFiles } from '../cli-src/template-files/template-file';
+import { buildExampleApp } from './app';
+import { startSampleApi } from './sample-api';
+
+interface Scenario {
+  readonly title: string;
+  readonly input: object;
+  readonly expect: { status: 'SUCCEEDED' | 'FAILED'; error?: string; statusCode?: number; attemptsAtCallApi?: number };
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    title: 'GET an order: 200 with a JSON body',
+    input: { templateName: 'get-order', method: 'GET', params: { orderId: 'ord-1001', fields: ['id', 'status', 'total'] } },
+    expect: { status: 'SUCCEEDED', statusCode: 200 },
+  },
+  {
+    title: 'POST a new order: the JSON payload is rendered from params',
+    input: {
+      templateName: 'create-order', method: 'POST',
+      params: { idempotencyKey: 'demo-1', customer: 'Ada "the Countess" Lovelace', items: [{ sku: 'BOOK-7', quantity: 2 }, { sku: 'PEN-2', quantity: '1' }] },
+    },
+    expect: { status: 'SUCCEEDED', statusCode: 201 },
+  },
+  {
+    title: 'GET an order that does not exist: 404 ends in ApiCallFailed',
+    input: { templateName: 'get-order', method: 'GET', params: { orderId: 'ord-404' } },
+    expect: { status: 'FAILED', error: 'ApiCallFailed' },
+  },
+  {
+    title: 'GET inventory from a service that sheds load: 503, retried, then 200',
+    input: { templateName: 'get-inventory', method: 'GET', params: { sku: 'BOOK-7' } },
+    expect: { status: 'SUCCEEDED', statusCode: 200, attemptsAtCallApi: 2 },
+  },
+  {
+    title: 'A template that is not in the table ends in TemplateNotFound',
+    input: { templateName: 'cancel-order', method: 'DELETE', params: { orderId: 'ord-1001' } },
+    expect: { status: 'FAILED', error: 'TemplateNotFound' },
+  },
+  {
+    title: 'A param the template needs is missing: TemplateRenderError, no call is made',
+    input: { templateName: 'notify-webhook', method: 'POST', params: { channel: 'orders' } },
+    expect: { status: 'FAILED', error: 'TemplateRenderError' },
+  },
+];
+
+async function main(): Promise<number> {
+  const api = await startSampleApi();
+  const { caller } = buildExampleApp();
+  // The renderer refuses private addresses unless allowed: the sample API is on 127.0.0.1.
+  const runner = await runnerForConstruct(caller, {
+    retryIntervalMs: 100,
+    functionEnvironment: { ALLOW_PRIVATE_NETWORKS: 'true', ALLOWED_HOSTS: '127.0.0.1' },
+  });
+  let failures = 0;
+  try {
+    const templates = readTemplateFiles([path.join(__dirname, 'templates')]);
+    for (const { item } of templates) {
+      await runner.putItem({ ...item, url: String(item.url).replace(/^https:\/\/(api|hooks)\.example\.com/, api.origin) });
+    }
+    console.log(`Seeded ${templates.length} templates from examples/templates into a local DynamoDB (${runner.dynamoDb.endpoint}),`);
+    console.log(`with https://api.example.com and https://hooks.example.com pointed at the sample API (${api.origin}).\n`);
+
+    for (const scenario of SCENARIOS) {
+      const record = await runner.execute(scenario.input);
+      const response = (record.output as { response?: { statusCode: number; body: unknown } } | undefined)?.response;
+      const attempts = record.states.filter(s => s.name === 'CallApi').length;
+      const problems = [
+        record.status !== scenario.expect.status && `status ${record.status}, expected ${scenario.expect.status}`,
+        scenario.expect.error !== undefined && record.error !== scenario.expect.error && `error ${record.error}, expected ${scenario.expect.error}`,
+        scenario.expect.statusCode !== undefined && response?.statusCode !== scenario.expect.statusCode && `HTTP ${response?.statusCode}, expected ${scenario.expect.statusCode}`,
+        scenario.expect.attemptsAtCallApi !== undefined && attempts !== scenario.expect.attemptsAtCallApi && `${attempts} CallApi attempts, expected ${scenario.expect.attemptsAtCallApi}`,
+      ].filter(Boolean);
+      console.log(`▶ ${scenario.title}`);
+      console.log(`  input  ${JSON.stringify(scenario.input)}`);
+      console.log(formatExecution(record));
+      if (response) console.log(`  response HTTP ${response.statusCode}: ${JSON.stringify(response.body)}`);
+      for (const line of record.logs) console.log(`  log ${line}`);
+      console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
+      failures += problems.length === 0 ? 0 : 1;
+    }
+  } finally {
+    await runner.close();
+    await api.close();
+  }
+  console.log(failures === 0
+    ? `All ${SCENARIOS.length} executions ended as expected.`
+    : `${failures} of ${SCENARIOS.length} executions did not end as expected.`);
+  return failures === 0 ? 0 : 1;
+}
+
+main().then(code => process.exit(code), error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+// A small HTTP API on 127.0.0.1 for the demo and the end-to-end tests: orders, inventory that
+// sheds load once per SKU (503 + Retry-After), and a chat webhook. It records every request.
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface SampleApi {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly requests: RecordedRequest[];
+  /** Requests to `path` so far. */
+  count(path: string): number;
+  close(): Promise<void>;
+}
+
+const ORDERS: Record<string, object> = {
+  'ord-1001': { id: 'ord-1001', status: 'shipped', total: 42.5, items: [{ sku: 'BOOK-7', quantity: 1 }] },
+  'ord-1002': { id: 'ord-1002', status: 'pending', total: 9.99, items: [{ sku: 'PEN-2', quantity: 3 }] },
+};
+
+export async function startSampleApi(): Promise<SampleApi> {
+  const requests: RecordedRequest[] = [];
+  const shed = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, body });
+      const json = (status: number, value: unknown, headers: http.OutgoingHttpHeaders = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(value));
+      };
+      const [, resource, id] = url.pathname.split('/');
+      if (req.method === 'GET' && resource === 'orders' && id) {
+        const order = ORDERS[decodeURIComponent(id)];
+        if (!order) return json(404, { error: 'order not found', id: decodeURIComponent(id) });
+        const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
+        return json(200, fields.length ? Object.fromEntries(Object.entries(order).filter(([k]) => fields.includes(k))) : order);
+      }
+      if (req.method === 'POST' && url.pathname === '/orders') {
+        let order: unknown;
+        try {
+          order = JSON.parse(body);
+        } catch {
+          return json(400, { error: 'body is not JSON' });
+        }
+        return json(201, { id: `ord-${2000 + requests.length}`, status: 'created', order }, { location: '/orders/new' });
+      }
+      if (req.method === 'GET' && resource === 'inventory' && id) {
+        // Sheds load on the first request for each SKU, as a busy service would.
+        if (!shed.has(id)) {
+          shed.add(id);
+          return json(503, { error: 'busy, try again' }, { 'retry-after': '1' });
+        }
+        return json(200, { sku: decodeURIComponent(id), available: 17 });
+      }
+      if (req.method === 'POST' && resource === 'services') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end('ok');
+      }
+      return json(404, { error: 'no such route' });
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    count: p => requests.filter(r => r.path === p).length,
+    close: () => new Promise<void>(resolve => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
