@@ -43,6 +43,8 @@ export class ApiCallerErrors {
   public static readonly RESPONSE_TOO_LARGE = 'ResponseTooLargeError';
   /** The API answered with a status outside the success range. */
   public static readonly API_CALL_FAILED = 'ApiCallFailed';
+  /** The execution input lacks a string `templateName` or `method` (raised by the workflow when input validation is on). */
+  public static readonly INVALID_INPUT = 'InvalidInput';
 
   private constructor() {}
 }
@@ -59,6 +61,12 @@ export class RendererEnvironment {
   public static readonly RETRYABLE_STATUSES = 'RETRYABLE_STATUSES';
   /** Maximum response body size in bytes. */
   public static readonly MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
+  /** Timeout in milliseconds of a call whose template has no `timeoutMs` (default 10000). */
+  public static readonly DEFAULT_TIMEOUT_MS = 'DEFAULT_TIMEOUT_MS';
+  /** Comma-separated header names redacted in logs, on top of the built-in list (Authorization, Cookie, API keys, ...). */
+  public static readonly REDACT_HEADERS = 'REDACT_HEADERS';
+  /** Comma-separated top-level param names whose values are secrets: redacted wherever they would appear in logs. */
+  public static readonly SECRET_PARAM_NAMES = 'SECRET_PARAM_NAMES';
 
   private constructor() {}
 }

@@ -1,0 +1,31 @@
+// The example app: one stack with a TemplatedApiCaller. The README, the demo and the tests use it.
+// Synthesize with `npx ts-node --project tsconfig.dev.json examples/app.ts`.
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { RetryPolicy, StatusRange, TemplatedApiCaller } from '../src';
+
+export function buildExampleApp(): { app: cdk.App; stack: cdk.Stack; caller: TemplatedApiCaller } {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'TemplatedApiCallerExample', {
+    description: 'templated-api-caller example: call HTTP APIs from templates stored in DynamoDB',
+  });
+
+  const caller = new TemplatedApiCaller(stack, 'ApiCaller', {
+    tableProps: { removalPolicy: cdk.RemovalPolicy.DESTROY },
+    allowedHosts: ['api.github.com', 'httpbin.org'],
+    successStatus: StatusRange.between(200, 299),
+    retry: RetryPolicy.backoff({ maxAttempts: 3, interval: cdk.Duration.seconds(2) }),
+    defaultCallTimeout: cdk.Duration.seconds(10),
+  });
+
+  // A role that may start executions and manage templates, e.g. for an operator or a CI job.
+  const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+  caller.grantStartExecution(operator);
+  caller.grantTemplateWrite(operator);
+
+  new cdk.CfnOutput(stack, 'StateMachineArn', { value: caller.stateMachine.stateMachineArn });
+  new cdk.CfnOutput(stack, 'TemplateTableName', { value: caller.table.tableName });
+  return { app, stack, caller };
+}
+
+if (require.main === module) buildExampleApp().app.synth();

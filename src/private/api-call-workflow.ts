@@ -1,0 +1,157 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ApiCallerErrors, TemplateAttribute } from '../contract';
+import { ValidationError } from './validation-error';
+import { RetryPolicy } from '../retry-policy';
+import { StatusRange } from '../status-range';
+import { WorkflowPaths, WorkflowStateNames as S } from '../workflow-names';
+
+/** What the workflow is built from. */
+export interface ApiCallWorkflowSettings {
+  readonly table: dynamodb.ITable;
+  readonly rendererFunction: lambda.IFunction;
+  readonly retry: RetryPolicy;
+  readonly successStatus: StatusRange;
+  readonly validateInput: boolean;
+  readonly waitBeforeCall?: Duration;
+  readonly beforeCall?: sfn.IChainable;
+  readonly afterSuccess?: sfn.IChainable;
+  readonly onFailure?: sfn.IChainable;
+  readonly parallelBranches: sfn.IChainable[];
+}
+
+/**
+ * The state machine definition (JSONPath, so that it also runs on local engines):
+ *
+ *   [ValidateInput] → FetchTemplate → [WaitBeforeCall] → [beforeCall] → CallApi → CheckStatus
+ *   CheckStatus: success range → [afterSuccess] → Succeeded; otherwise → ApiCallFailed
+ *   any caught error / ApiCallFailed / InvalidInput → [onFailure] → Failed (the recorded error)
+ *
+ * A missing template costs nothing on the happy path: getItem returns `{}`, the renderer
+ * receives it and throws TemplateNotFound, which the catch routes to Failed.
+ *
+ */
+export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): sfn.IChainable {
+  // One Fail state for every failure: it fails with the error recorded at $.error, so each
+  // failure keeps its own name (TemplateNotFound, ApiCallFailed, RetryableHttpError, ...).
+  const failed = new sfn.Fail(scope, S.FAILED, {
+    errorPath: `${WorkflowPaths.ERROR}.Error`,
+    causePath: `${WorkflowPaths.ERROR}.Cause`,
+  });
+  const failure = s.onFailure ? append('onFailure', scope, s.onFailure, failed) : failed;
+  const catchInto = (state: sfn.TaskStateBase | sfn.Parallel) =>
+    state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: WorkflowPaths.ERROR });
+
+  const fetchTemplate = new tasks.DynamoGetItem(scope, S.FETCH_TEMPLATE, {
+    table: s.table,
+    key: {
+      [TemplateAttribute.NAME]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.templateName')),
+      [TemplateAttribute.METHOD]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.method')),
+    },
+    // The raw getItem output: { Item: {...} } or {} when no template matches.
+    resultPath: WorkflowPaths.TEMPLATE,
+  });
+  retry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
+  catchInto(fetchTemplate);
+
+  // No Parameters: the whole state is the event. The renderer reads `template` and `params`
+  // (absent params count as {}), so no JSONPath here can fail on an input without params.
+  // payloadResponseOnly: the result is the renderer's return value, `{ statusCode, headers, body }`.
+  const callApi = new tasks.LambdaInvoke(scope, S.CALL_API, {
+    lambdaFunction: s.rendererFunction,
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    resultPath: WorkflowPaths.RESPONSE,
+  });
+  retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
+
+  let call: sfn.TaskStateBase | sfn.Parallel = callApi;
+  if (s.parallelBranches.length > 0) {
+    // Branch 0 is CallApi (output: the state plus $.response), branch 1 runs the user's branches
+    // and yields { branches: [...] }; merging the two keeps the state flat.
+    const branches = new sfn.Parallel(scope, S.PARALLEL_BRANCHES, {
+      resultSelector: { branches: sfn.JsonPath.entirePayload },
+    });
+    s.parallelBranches.forEach((branch) => branches.branch(branch));
+    call = new sfn.Parallel(scope, S.CALL_API_WITH_BRANCHES, {
+      // No ResultPath (the default, $, replaces the state; an explicit "$" trips local engines).
+      resultSelector: { output: sfn.JsonPath.jsonMerge(sfn.JsonPath.objectAt('$[0]'), sfn.JsonPath.objectAt('$[1]')) },
+      outputPath: '$.output',
+    }).branch(callApi, branches);
+  }
+  catchInto(call);
+
+  const apiCallFailed = new sfn.Pass(scope, S.API_CALL_FAILED, {
+    parameters: {
+      Error: ApiCallerErrors.API_CALL_FAILED,
+      Cause: sfn.JsonPath.format(
+        `The API answered with status {}, outside the success range ${s.successStatus}.`,
+        sfn.JsonPath.stringAt(`${WorkflowPaths.RESPONSE}.statusCode`)),
+    },
+    resultPath: WorkflowPaths.ERROR,
+  }).next(failure);
+
+  const succeeded = new sfn.Succeed(scope, S.SUCCEEDED);
+  const checkStatus = new sfn.Choice(scope, S.CHECK_STATUS)
+    // In the success range: done (after the afterSuccess hook).
+    .when(successCondition(s.successStatus), s.afterSuccess ? append('afterSuccess', scope, s.afterSuccess, succeeded) : succeeded)
+    // Any other status, 1xx and 3xx included: ApiCallFailed with the status in the cause.
+    .otherwise(apiCallFailed);
+
+  let chain = sfn.Chain.start(fetchTemplate);
+  if (s.waitBeforeCall) {
+    chain = chain.next(new sfn.Wait(scope, S.WAIT_BEFORE_CALL, { time: sfn.WaitTime.duration(s.waitBeforeCall) }));
+  }
+  if (s.beforeCall) {
+    chain = append('beforeCall', scope, chain, s.beforeCall);
+  }
+  chain = chain.next(call).next(checkStatus);
+
+  if (!s.validateInput) return chain;
+  const invalidInput = new sfn.Pass(scope, S.INVALID_INPUT, {
+    parameters: {
+      Error: ApiCallerErrors.INVALID_INPUT,
+      Cause: 'The execution input needs the string fields templateName and method.',
+    },
+    resultPath: WorkflowPaths.ERROR,
+  }).next(failure);
+  // IsPresent first: a type test on a missing field would be a States.Runtime error.
+  const present = (field: string) => sfn.Condition.and(
+    sfn.Condition.isPresent(`$.${field}`), sfn.Condition.isString(`$.${field}`));
+  return new sfn.Choice(scope, S.VALIDATE_INPUT)
+    .when(sfn.Condition.and(present('templateName'), present('method')), chain)
+    .otherwise(invalidInput);
+}
+
+function successCondition(range: StatusRange): sfn.Condition {
+  const status = `${WorkflowPaths.RESPONSE}.statusCode`;
+  if (range.low === range.high) return sfn.Condition.numberEquals(status, range.low);
+  return sfn.Condition.and(
+    sfn.Condition.numberGreaterThanEquals(status, range.low),
+    sfn.Condition.numberLessThanEquals(status, range.high));
+}
+
+function retry(state: sfn.TaskStateBase, errors: string[], policy: RetryPolicy): void {
+  if (policy.maxAttempts === 0) return;
+  state.addRetry({
+    errors,
+    maxAttempts: policy.maxAttempts,
+    interval: policy.interval,
+    backoffRate: policy.backoffRate,
+    maxDelay: policy.maxDelay,
+    jitterStrategy: policy.jitter,
+  });
+}
+
+// Splices a hook into the flow; a hook must end in a state that can continue (not Succeed/Fail).
+function append(prop: string, scope: Construct, first: sfn.IChainable, next: sfn.IChainable): sfn.Chain {
+  const chain = sfn.Chain.start(first);
+  if (chain.endStates.length === 0) {
+    throw new ValidationError(prop, 'must end in a state that can continue (not Succeed or Fail): the workflow ends the flow itself', scope);
+  }
+  return chain.next(next);
+}

@@ -1,0 +1,44 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { ValidationError } from './validation-error';
+import { TemplateAttribute } from '../contract';
+import { TemplateTableProps } from '../template-table';
+
+/**
+ * The table holding the templates: the existing one, checked when its schema is known, or a new
+ * one with production defaults (on-demand, point-in-time recovery, AWS-managed encryption, retained).
+ */
+export function templateTable(scope: Construct, id: string, existing?: dynamodb.ITable, props?: TemplateTableProps): dynamodb.ITable {
+  if (existing && props) {
+    throw new ValidationError('table', 'give either `table` (an existing table) or `tableProps` (settings of a new one), not both', scope);
+  }
+  if (existing) {
+    checkSchema(scope, existing);
+    return existing;
+  }
+  return new dynamodb.Table(scope, id, {
+    tableName: props?.tableName,
+    partitionKey: { name: TemplateAttribute.NAME, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: TemplateAttribute.METHOD, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props?.pointInTimeRecovery ?? true },
+    encryption: props?.encryption ?? (props?.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED),
+    encryptionKey: props?.encryptionKey,
+    deletionProtection: props?.deletionProtection,
+    removalPolicy: props?.removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+}
+
+// A table defined in the same app knows its key schema; an imported one does not (it is trusted).
+function checkSchema(scope: Construct, table: dynamodb.ITable): void {
+  if (!(table instanceof dynamodb.Table)) return;
+  const schema = table.schema();
+  const ok = schema.partitionKey?.name === TemplateAttribute.NAME && schema.partitionKey?.type === dynamodb.AttributeType.STRING
+    && schema.sortKey?.name === TemplateAttribute.METHOD && schema.sortKey?.type === dynamodb.AttributeType.STRING;
+  if (!ok) {
+    throw new ValidationError('table',
+      `the template table needs partition key ${TemplateAttribute.NAME} and sort key ${TemplateAttribute.METHOD}, both strings; `
+      + `got ${schema.partitionKey?.name} and ${schema.sortKey?.name ?? 'no sort key'}`, scope);
+  }
+}

@@ -1,0 +1,362 @@
+import { Duration, Size, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { WorkflowAlarmOptions } from './alarms';
+import { workflowAlarms } from './private/alarms';
+import { apiCallWorkflow } from './private/api-call-workflow';
+import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
+import { checkRetryableStatuses, rendererFunction } from './private/renderer-function';
+import { templateTable } from './private/template-table';
+import { ValidationError } from './private/validation-error';
+import { RendererFunctionOptions } from './renderer-function';
+import { RetryPolicy } from './retry-policy';
+import { StatusRange } from './status-range';
+import { TemplateTableProps } from './template-table';
+import { WorkflowLoggingOptions } from './workflow-logging';
+
+/**
+ * Props of `TemplatedApiCaller`. Every prop is optional.
+ */
+export interface TemplatedApiCallerProps {
+  /**
+   * An existing template table (partition key `PK`, sort key `SK`, both strings).
+   * Give either `table` or `tableProps`, not both.
+   *
+   * @default - a new table built from `tableProps`
+   */
+  readonly table?: dynamodb.ITable;
+
+  /**
+   * Settings of the new template table.
+   *
+   * @default - on-demand, point-in-time recovery, AWS-managed encryption, `RemovalPolicy.RETAIN`
+   */
+  readonly tableProps?: TemplateTableProps;
+
+  /**
+   * Options of the renderer Lambda function.
+   *
+   * @default - Node.js 22 on arm64, 256 MB, 30 second timeout, X-Ray active, JSON logs kept one month
+   */
+  readonly rendererOptions?: RendererFunctionOptions;
+
+  /**
+   * Timeout of an HTTP call whose template has no `timeoutMs`. A template's timeout never runs
+   * past the function timeout: the renderer cuts it short with `ApiTimeoutError` (retried).
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly defaultCallTimeout?: Duration;
+
+  /**
+   * Let the renderer call private, loopback and link-local addresses (169.254.169.254 included).
+   *
+   * @default false
+   */
+  readonly allowPrivateNetworks?: boolean;
+
+  /**
+   * The only hosts templates may call (exact host names, e.g. `api.example.com`).
+   *
+   * @default - any public host
+   */
+  readonly allowedHosts?: string[];
+
+  /**
+   * Header names whose values the renderer redacts in its logs, on top of its built-in list
+   * (Authorization, Cookie, API keys, ...).
+   *
+   * @default - the built-in list only
+   */
+  readonly redactHeaders?: string[];
+
+  /**
+   * Top-level param names whose values are secrets: the renderer redacts them wherever they would
+   * appear in its logs.
+   *
+   * @default - none
+   */
+  readonly secretParamNames?: string[];
+
+  /**
+   * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them.
+   * None may lie in `successStatus`.
+   *
+   * @default [429, 500, 502, 503, 504]
+   */
+  readonly retryableStatuses?: number[];
+
+  /**
+   * Largest response body the renderer accepts (larger ones fail with `ResponseTooLargeError`).
+   * At most 256 KiB: the response travels in the execution state, which Step Functions caps.
+   *
+   * @default Size.kibibytes(128)
+   */
+  readonly maxResponseSize?: Size;
+
+  /**
+   * Retries of transient failures (see `RetryPolicy.CALL_API_ERRORS` and
+   * `RetryPolicy.FETCH_TEMPLATE_ERRORS`). `RetryPolicy.none()` turns them off.
+   *
+   * @default RetryPolicy.backoff() - 3 retries, 2 s interval, backoff rate 2, max delay 30 s, full jitter
+   */
+  readonly retry?: RetryPolicy;
+
+  /**
+   * Statuses that end in success; any other status ends in `ApiCallFailed`.
+   *
+   * @default StatusRange.between(200, 299)
+   */
+  readonly successStatus?: StatusRange;
+
+  /**
+   * Check that the input has string `templateName` and `method` before anything else, and fail
+   * with `InvalidInput` otherwise. Costs one state transition per execution. Without it, an input
+   * lacking either field fails with `States.Runtime` on `FetchTemplate`.
+   *
+   * @default false
+   */
+  readonly validateInput?: boolean;
+
+  /**
+   * A Wait state between `FetchTemplate` and the call (whole seconds).
+   *
+   * @default - no wait
+   */
+  readonly waitBeforeCall?: Duration;
+
+  /**
+   * States run after the template is fetched (and after `waitBeforeCall`), before the call.
+   * They receive the state with `template`; they must keep `templateName`, `method`, `params`
+   * and `template` in their output (use `resultPath`).
+   *
+   * @default - none
+   */
+  readonly beforeCall?: sfn.IChainable;
+
+  /**
+   * States run when the status is in the success range, before `Succeeded`. Their output is the
+   * execution output.
+   *
+   * @default - none
+   */
+  readonly afterSuccess?: sfn.IChainable;
+
+  /**
+   * States run on every failure, before `Failed`. They receive the state with `error`
+   * (`{ Error, Cause }`) and must keep `error` in their output (use `resultPath`).
+   *
+   * @default - none
+   */
+  readonly onFailure?: sfn.IChainable;
+
+  /**
+   * Branches run in a Parallel state alongside `CallApi`. Each receives the state the call
+   * receives; their outputs land in `branches` (an array, in this order). A failing branch fails
+   * the execution with its error.
+   *
+   * @default - none
+   */
+  readonly parallelBranches?: sfn.IChainable[];
+
+  /**
+   * STANDARD or EXPRESS (executions of at most 5 minutes).
+   *
+   * @default sfn.StateMachineType.STANDARD
+   */
+  readonly stateMachineType?: sfn.StateMachineType;
+
+  /**
+   * Logging of the state machine.
+   *
+   * @default - all events, without execution data, to a new log group kept one month
+   */
+  readonly logging?: WorkflowLoggingOptions;
+
+  /**
+   * X-Ray tracing of the state machine.
+   *
+   * @default true
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Alarms on failed, throttled and timed-out executions.
+   *
+   * @default - the three alarms, without notification
+   */
+  readonly alarms?: WorkflowAlarmOptions;
+
+  /**
+   * Maximum duration of an execution (whole seconds; at most 5 minutes on EXPRESS).
+   *
+   * @default - 5 minutes, plus `waitBeforeCall` on STANDARD
+   */
+  readonly timeout?: Duration;
+}
+
+const EXPRESS_LIMIT = Duration.minutes(5);
+const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+
+/**
+ * Calls external HTTP APIs from request templates stored in DynamoDB: a template table, a
+ * renderer Lambda and a Step Functions workflow `FetchTemplate → CallApi → CheckStatus`.
+ *
+ * Start an execution with `{ "templateName": "...", "method": "GET", "params": { ... } }`.
+ * On success the output is the input plus `template` (the getItem result) and `response`
+ * (`{ statusCode, headers, body }`); any other outcome fails with a named error.
+ */
+export class TemplatedApiCaller extends Construct {
+  /** The template table. */
+  public readonly table: dynamodb.ITable;
+  /** The renderer Lambda function. */
+  public readonly rendererFunction: lambda.Function;
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The log group of the state machine. */
+  public readonly logGroup: logs.ILogGroup;
+  /** Alarm on `ExecutionsFailed` (undefined when alarms are disabled). */
+  public readonly executionsFailedAlarm?: cloudwatch.Alarm;
+  /** Alarm on `ExecutionThrottled` (undefined when alarms are disabled). */
+  public readonly executionsThrottledAlarm?: cloudwatch.Alarm;
+  /** Alarm on `ExecutionsTimedOut` (undefined when alarms are disabled). */
+  public readonly executionsTimedOutAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: TemplatedApiCallerProps = {}) {
+    super(scope, id);
+
+    // Validation first: every check below throws a ValidationError naming the prop.
+    const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
+    const express = stateMachineType === sfn.StateMachineType.EXPRESS;
+    const successStatus = props.successStatus ?? StatusRange.between(200, 299);
+    checkInteger(this, 'successStatus.low', successStatus.low, 100, 599);
+    checkInteger(this, 'successStatus.high', successStatus.high, 100, 599);
+    if (successStatus.low > successStatus.high) {
+      throw new ValidationError('successStatus', `the range ${successStatus.low}-${successStatus.high} is empty (low above high)`, this);
+    }
+    const retryableStatuses = props.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
+    checkRetryableStatuses(this, retryableStatuses, successStatus);
+    const retry = props.retry ?? RetryPolicy.backoff();
+    checkRetry(this, retry);
+    if (props.waitBeforeCall) {
+      checkWholeSeconds(this, 'waitBeforeCall', props.waitBeforeCall, Duration.seconds(1),
+        express ? EXPRESS_LIMIT.minus(Duration.seconds(1)) : Duration.days(365));
+    }
+    const timeout = props.timeout ?? defaultTimeout(express, props.waitBeforeCall);
+    checkWholeSeconds(this, 'timeout', timeout, Duration.seconds(1), express ? EXPRESS_LIMIT : Duration.days(365));
+    if (props.waitBeforeCall && props.waitBeforeCall.toSeconds() >= timeout.toSeconds()) {
+      throw new ValidationError('waitBeforeCall', `must be shorter than timeout (${timeout.toHumanString()}), got ${props.waitBeforeCall.toHumanString()}`, this);
+    }
+    if (props.logging?.destination && props.logging.retention !== undefined) {
+      throw new ValidationError('logging.retention', 'applies to the log group the construct creates; it cannot be combined with `logging.destination`', this);
+    }
+
+    this.table = templateTable(this, 'Table', props.table, props.tableProps);
+
+    this.rendererFunction = rendererFunction(this, 'Renderer', {
+      allowPrivateNetworks: props.allowPrivateNetworks ?? false,
+      allowedHosts: props.allowedHosts,
+      retryableStatuses,
+      maxResponseSize: props.maxResponseSize ?? Size.kibibytes(128),
+      defaultCallTimeout: props.defaultCallTimeout ?? Duration.seconds(10),
+      redactHeaders: props.redactHeaders,
+      secretParamNames: props.secretParamNames,
+    }, props.rendererOptions);
+
+    const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
+      table: this.table,
+      rendererFunction: this.rendererFunction,
+      retry,
+      successStatus,
+      validateInput: props.validateInput ?? false,
+      waitBeforeCall: props.waitBeforeCall,
+      beforeCall: props.beforeCall,
+      afterSuccess: props.afterSuccess,
+      onFailure: props.onFailure,
+      parallelBranches: props.parallelBranches ?? [],
+    });
+
+    this.logGroup = props.logging?.destination ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logging?.retention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      stateMachineType,
+      timeout,
+      tracingEnabled: props.tracing ?? true,
+      logs: {
+        destination: this.logGroup,
+        level: props.logging?.level ?? sfn.LogLevel.ALL,
+        includeExecutionData: props.logging?.includeExecutionData ?? false,
+      },
+    });
+    // getItem on a table encrypted with a customer-managed key needs the key.
+    this.table.encryptionKey?.grantDecrypt(this.stateMachine);
+
+    const alarms = workflowAlarms(this, this.stateMachine, props.alarms);
+    this.executionsFailedAlarm = alarms?.executionsFailed;
+    this.executionsThrottledAlarm = alarms?.executionsThrottled;
+    this.executionsTimedOutAlarm = alarms?.executionsTimedOut;
+
+    this.acknowledgeDesignFindings();
+  }
+
+  /**
+   * Lets `grantee` start executions (and, on EXPRESS, synchronous executions).
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.stateMachine.grantStartExecution(grantee);
+    if (this.stateMachine.stateMachineType === sfn.StateMachineType.EXPRESS) {
+      return grant.combine(this.stateMachine.grantStartSyncExecution(grantee));
+    }
+    return grant;
+  }
+
+  /**
+   * Lets `grantee` read templates from the table.
+   */
+  public grantTemplateRead(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadData(grantee);
+  }
+
+  /**
+   * Lets `grantee` write (put, update, delete) templates in the table.
+   */
+  public grantTemplateWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantWriteData(grantee);
+  }
+
+  // Findings of AwsSolutionsChecks (cdk-nag) that follow from the design, acknowledged where
+  // they arise so that users of the construct only see findings about their own choices.
+  private acknowledgeDesignFindings(): void {
+    Validations.of(this.rendererFunction).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource::*); the role has no other wildcard.',
+    });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray and CloudWatch Logs delivery actions support no resource-level permissions (Resource::*); table and function access is scoped to their ARNs.',
+    });
+  }
+}
+
+function defaultTimeout(express: boolean, waitBeforeCall?: Duration): Duration {
+  if (express || !waitBeforeCall) return EXPRESS_LIMIT;
+  return EXPRESS_LIMIT.plus(waitBeforeCall);
+}
+
+function checkRetry(scope: Construct, retry: RetryPolicy): void {
+  checkInteger(scope, 'retry.maxAttempts', retry.maxAttempts, 0, 99_999_999);
+  if (retry.maxAttempts === 0) return;
+  const interval = checkWholeSeconds(scope, 'retry.interval', retry.interval, Duration.seconds(1), Duration.seconds(99_999_999));
+  checkNumber(scope, 'retry.backoffRate', retry.backoffRate, 1, 1_000);
+  const maxDelay = checkWholeSeconds(scope, 'retry.maxDelay', retry.maxDelay, Duration.seconds(1), Duration.seconds(31_622_400));
+  if (maxDelay < interval) {
+    throw new ValidationError('retry.maxDelay', `must be at least retry.interval (${retry.interval.toHumanString()}), got ${retry.maxDelay.toHumanString()}`, scope);
+  }
+}
