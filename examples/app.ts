@@ -12,7 +12,7 @@ export function buildExampleApp(): { app: cdk.App; stack: cdk.Stack; caller: Tem
 
   const caller = new TemplatedApiCaller(stack, 'ApiCaller', {
     tableProps: { removalPolicy: cdk.RemovalPolicy.DESTROY },
-    allowedHosts: ['api.github.com', 'httpbin.org'],
+    allowedHosts: ['api.example.com', 'hooks.example.com'],
     successStatus: StatusRange.between(200, 299),
     retry: RetryPolicy.backoff({ maxAttempts: 3, interval: cdk.Duration.seconds(2) }),
     defaultCallTimeout: cdk.Duration.seconds(10),

@@ -1,4 +1,4 @@
-import { Duration, Size, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -84,8 +84,8 @@ export interface TemplatedApiCallerProps {
   readonly secretParamNames?: string[];
 
   /**
-   * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them.
-   * None may lie in `successStatus`.
+   * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them
+   * (at least one; none in `successStatus`).
    *
    * @default [429, 500, 502, 503, 504]
    */
@@ -332,15 +332,15 @@ export class TemplatedApiCaller extends Construct {
   }
 
   // Findings of AwsSolutionsChecks (cdk-nag) that follow from the design, acknowledged where
-  // they arise so that users of the construct only see findings about their own choices.
+  // they arise so that users see only findings about their own choices.
   private acknowledgeDesignFindings(): void {
-    Validations.of(this.rendererFunction).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource::*); the role has no other wildcard.',
-    });
+    const fn = this.rendererFunction.node.defaultChild as lambda.CfnFunction;
     Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'X-Ray and CloudWatch Logs delivery actions support no resource-level permissions (Resource::*); table and function access is scoped to their ARNs.',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only for X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery (*LogDelivery, *ResourcePolicy, DescribeLogGroups): these actions support no resource-level permissions.',
+    }, {
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the renderer function and its versions/aliases (ARN:*), the one function the workflow calls.',
     });
   }
 }

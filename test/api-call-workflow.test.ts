@@ -156,7 +156,9 @@ describe('retry', () => {
 
   test('a custom policy shows in both retriers', () => {
     const states = definitionWith({
-      retry: RetryPolicy.backoff({ maxAttempts: 5, interval: Duration.seconds(1), backoffRate: 1.5, maxDelay: Duration.seconds(10), jitter: sfn.JitterType.NONE }),
+      retry: RetryPolicy.backoff({
+        maxAttempts: 5, interval: Duration.seconds(1), backoffRate: 1.5, maxDelay: Duration.seconds(10), jitter: sfn.JitterType.NONE,
+      }),
     }).States;
     for (const name of [S.CALL_API, S.FETCH_TEMPLATE]) {
       expect(states[name].Retry[0]).toMatchObject({ MaxAttempts: 5, IntervalSeconds: 1, BackoffRate: 1.5, MaxDelaySeconds: 10, JitterStrategy: 'NONE' });

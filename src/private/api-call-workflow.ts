@@ -42,7 +42,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
     errorPath: `${WorkflowPaths.ERROR}.Error`,
     causePath: `${WorkflowPaths.ERROR}.Cause`,
   });
-  const failure = s.onFailure ? append('onFailure', scope, s.onFailure, failed) : failed;
+  const failure = s.onFailure ? hook('onFailure', scope, s.onFailure).next(failed) : failed;
   const catchInto = (state: sfn.TaskStateBase | sfn.Parallel) =>
     state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: WorkflowPaths.ERROR });
 
@@ -98,7 +98,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
   const succeeded = new sfn.Succeed(scope, S.SUCCEEDED);
   const checkStatus = new sfn.Choice(scope, S.CHECK_STATUS)
     // In the success range: done (after the afterSuccess hook).
-    .when(successCondition(s.successStatus), s.afterSuccess ? append('afterSuccess', scope, s.afterSuccess, succeeded) : succeeded)
+    .when(successCondition(s.successStatus), s.afterSuccess ? hook('afterSuccess', scope, s.afterSuccess).next(succeeded) : succeeded)
     // Any other status, 1xx and 3xx included: ApiCallFailed with the status in the cause.
     .otherwise(apiCallFailed);
 
@@ -107,7 +107,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
     chain = chain.next(new sfn.Wait(scope, S.WAIT_BEFORE_CALL, { time: sfn.WaitTime.duration(s.waitBeforeCall) }));
   }
   if (s.beforeCall) {
-    chain = append('beforeCall', scope, chain, s.beforeCall);
+    chain = chain.next(hook('beforeCall', scope, s.beforeCall));
   }
   chain = chain.next(call).next(checkStatus);
 
@@ -147,11 +147,11 @@ function retry(state: sfn.TaskStateBase, errors: string[], policy: RetryPolicy):
   });
 }
 
-// Splices a hook into the flow; a hook must end in a state that can continue (not Succeed/Fail).
-function append(prop: string, scope: Construct, first: sfn.IChainable, next: sfn.IChainable): sfn.Chain {
-  const chain = sfn.Chain.start(first);
+// A hook is spliced into the flow, so it must end in a state that can continue (not Succeed/Fail).
+function hook(prop: string, scope: Construct, states: sfn.IChainable): sfn.Chain {
+  const chain = sfn.Chain.start(states);
   if (chain.endStates.length === 0) {
     throw new ValidationError(prop, 'must end in a state that can continue (not Succeed or Fail): the workflow ends the flow itself', scope);
   }
-  return chain.next(next);
+  return chain;
 }

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -66,9 +66,13 @@ export function rendererFunction(scope: Construct, id: string, settings: Rendere
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [functionLogGroup.logGroupRef.logGroupArn],
     }));
+    Validations.of(functionRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only for X-Ray (PutTraceSegments, PutTelemetryRecords), which supports no resource-level permissions; logs go to the one log group by ARN.',
+    });
   }
 
-  return new lambda.Function(scope, id, {
+  const fn = new lambda.Function(scope, id, {
     memorySize: DEFAULT_MEMORY_MB,
     architecture: lambda.Architecture.ARM_64,
     tracing: lambda.Tracing.ACTIVE,
@@ -83,6 +87,13 @@ export function rendererFunction(scope: Construct, id: string, settings: Rendere
     logGroup: functionLogGroup,
     environment: { ...environment, ...ours },
   });
+  if (!runtime) {
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason: 'The renderer bundle is built and tested for Node.js 22 (esbuild --target=node22); rendererOptions.runtime selects a later Node.js runtime.',
+    });
+  }
+  return fn;
 }
 
 function checkRuntime(scope: Construct, runtime?: lambda.Runtime): void {
@@ -143,6 +154,10 @@ function checkName(scope: Construct, prop: string, name: string, pattern: RegExp
 
 /** Throws unless `statuses` are HTTP statuses outside the success range. */
 export function checkRetryableStatuses(scope: Construct, statuses: number[], success: StatusRange): void {
+  // The renderer reads an empty list as its default list, so "none" cannot be expressed.
+  if (statuses.length === 0) {
+    throw new ValidationError('retryableStatuses', 'must list at least one status (retry: RetryPolicy.none() turns retries off)', scope);
+  }
   statuses.forEach((status, i) => {
     checkInteger(scope, `retryableStatuses[${i}]`, status, 100, 599);
     if (success.includes(status)) {
