@@ -1,15 +1,23 @@
-// First slice of the renderer Lambda (see DESIGN.md, "The renderer contract"):
-// render the template item with nunjucks and make the call with undici.
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as nunjucks from 'nunjucks';
-import { request } from 'undici';
-import { ApiCallerErrors, TemplateAttribute } from '../../src/contract';
+// The renderer Lambda (DESIGN.md, "The renderer contract"): decode the template item, render
+// url, headers and payload with params, guard the destination, call it, return the response.
+import { performance } from 'node:perf_hooks';
+import { loggedRequestHeaders, loggedResponseHeaders, secretValues, writeCallLog } from './call-log';
+import { rendererConfig, type RendererConfig } from './config';
+import { assertAllowedHost } from './destination-guard';
+import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './errors';
+import { sendRequest, type HttpResponse } from './http-client';
+import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
+import { renderRequest } from './request';
 
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+export { closeHttpAgent } from './http-client';
+export { resetRendererConfig } from './config';
 
 export interface RendererEvent {
-  readonly template: Record<string, any>;
-  readonly params?: Record<string, unknown> | null;
+  /** The GetItem output (`{ Item }`), a bare Item in AttributeValue form, or a plain object. */
+  readonly template: unknown;
+  readonly params?: unknown;
+  /** `$$.State.RetryCount` (0 on the first attempt), for the log line. */
+  readonly retryCount?: unknown;
 }
 
 export interface RendererResult {
@@ -18,43 +26,99 @@ export interface RendererResult {
   readonly body: unknown;
 }
 
-function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+/** The part of the Lambda context the renderer uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
 }
 
-export async function handler(event: RendererEvent): Promise<RendererResult> {
-  if (!event || typeof event.template !== 'object' || event.template === null) {
-    throw namedError(ApiCallerErrors.INVALID_TEMPLATE, 'event.template must be an object');
-  }
-  const item = event.template[TemplateAttribute.NAME]?.S !== undefined ? unmarshall(event.template) : event.template;
-  const params = event.params ?? {};
-  const render = (source: string) => {
-    try {
-      return env.renderString(source, params);
-    } catch (e) {
-      throw namedError(ApiCallerErrors.TEMPLATE_RENDER, (e as Error).message);
+/** Time kept back from the Lambda deadline to return a timeout error instead of being killed. */
+const DEADLINE_MARGIN_MS = 500;
+const JSON_CONTENT_TYPE = /[/+]json\s*(;|$)/i;
+
+export async function handler(event: RendererEvent, context?: LambdaContext): Promise<RendererResult> {
+  const started = performance.now();
+  const config = rendererConfig();
+  let params: Record<string, unknown> = {};
+  let item: TemplateItem | undefined;
+  let host = '';
+  let response: HttpResponse | undefined;
+  try {
+    params = eventParams(event);
+    item = decodeTemplateItem(event.template);
+    const request = renderRequest(item, params);
+    host = request.url.host;
+    assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
+    response = await sendRequest({
+      ...request,
+      timeoutMs: callTimeout(item, config, context),
+      maxResponseBytes: config.maxResponseBytes,
+    });
+    if (config.retryableStatuses.has(response.statusCode)) {
+      throw new RetryableHttpError(response.statusCode, response.headers['retry-after']);
     }
-  };
-  const method = String(item[TemplateAttribute.METHOD]).toUpperCase();
-  const url = render(String(item[TemplateAttribute.URL]));
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(item[TemplateAttribute.HEADERS] ?? {})) {
-    headers[name] = render(String(value));
+    const result = { statusCode: response.statusCode, headers: response.headers, body: decodeBody(response) };
+    log(undefined);
+    return result;
+  } catch (error) {
+    log(error as Error);
+    throw error;
   }
-  const payload = item[TemplateAttribute.PAYLOAD];
-  const body = payload === undefined || method === 'GET' || method === 'HEAD' ? undefined : render(String(payload));
-  const response = await request(url, { method: method as any, headers, body });
-  const responseHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+
+  function log(error: Error | undefined): void {
+    const secrets = secretValues(params, config);
+    writeCallLog({
+      template: item?.name ?? '',
+      method: item?.method ?? '',
+      host,
+      status: response?.statusCode,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      attempt: attemptNumber(event),
+      error: error?.name,
+      requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config, secrets),
+      responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config, secrets),
+    });
   }
-  const isJson = /[/+]json\b/.test(responseHeaders['content-type'] ?? '');
-  const text = await response.body.text();
-  return {
-    statusCode: response.statusCode,
-    headers: responseHeaders,
-    body: isJson && text.length > 0 ? JSON.parse(text) : text,
-  };
+}
+
+function eventParams(event: RendererEvent): Record<string, unknown> {
+  if (!isPlainObject(event)) {
+    throw new InvalidTemplateError('the event must be an object');
+  }
+  const params = event.params;
+  if (params === undefined || params === null) {
+    return {};
+  }
+  if (!isPlainObject(params)) {
+    throw new InvalidTemplateError('event.params must be an object');
+  }
+  return params;
+}
+
+function callTimeout(item: TemplateItem, config: RendererConfig, context: LambdaContext | undefined): number {
+  const timeoutMs = item.timeoutMs ?? config.defaultTimeoutMs;
+  if (context === undefined || typeof context.getRemainingTimeInMillis !== 'function') {
+    return timeoutMs;
+  }
+  const remaining = context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  if (remaining <= 0) {
+    throw new ApiTimeoutError('the function has no time left for the call');
+  }
+  return Math.min(timeoutMs, remaining);
+}
+
+function decodeBody(response: HttpResponse): unknown {
+  const text = response.body.toString('utf8');
+  if (text.length > 0 && JSON_CONTENT_TYPE.test(response.headers['content-type'] ?? '')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text; // a JSON content type with a broken body: hand over what arrived
+    }
+  }
+  return text;
+}
+
+function attemptNumber(event: RendererEvent): number {
+  const retryCount = isPlainObject(event) ? Number(event.retryCount) : NaN;
+  return Number.isInteger(retryCount) && retryCount >= 0 ? retryCount + 1 : 1;
 }

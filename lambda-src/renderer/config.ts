@@ -1,0 +1,71 @@
+// Renderer settings from the function environment (names in src/contract.ts).
+// Read once per cold start; tests call resetRendererConfig() after changing process.env.
+import { InvalidTemplateError } from './errors';
+import { RendererEnvironment } from '../../src/contract';
+
+export interface RendererConfig {
+  readonly allowPrivateNetworks: boolean;
+  /** Lower-case host names; `*.example.com` allows subdomains. Empty: any public host. */
+  readonly allowedHosts: readonly string[];
+  readonly retryableStatuses: ReadonlySet<number>;
+  readonly maxResponseBytes: number;
+  readonly defaultTimeoutMs: number;
+  readonly redactHeaders: ReadonlySet<string>;
+  readonly secretParamNames: readonly string[];
+}
+
+/** Below the 256 KiB Step Functions state limit, leaving room for headers and the envelope. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+
+let cached: RendererConfig | undefined;
+
+export function rendererConfig(): RendererConfig {
+  return cached ??= readConfig(process.env);
+}
+
+export function resetRendererConfig(): void {
+  cached = undefined;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): RendererConfig {
+  return {
+    allowPrivateNetworks: env[RendererEnvironment.ALLOW_PRIVATE_NETWORKS]?.trim().toLowerCase() === 'true',
+    allowedHosts: list(env[RendererEnvironment.ALLOWED_HOSTS]).map((host) => host.toLowerCase()),
+    retryableStatuses: new Set(statuses(env[RendererEnvironment.RETRYABLE_STATUSES])),
+    maxResponseBytes: positiveInteger(env, RendererEnvironment.MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES),
+    defaultTimeoutMs: positiveInteger(env, RendererEnvironment.DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
+    redactHeaders: new Set(list(env[RendererEnvironment.REDACT_HEADERS]).map((name) => name.toLowerCase())),
+    secretParamNames: list(env[RendererEnvironment.SECRET_PARAM_NAMES]),
+  };
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+}
+
+function statuses(value: string | undefined): number[] {
+  if (value === undefined || value.trim() === '') {
+    return DEFAULT_RETRYABLE_STATUSES;
+  }
+  return list(value).map((part) => {
+    const status = Number(part);
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new InvalidTemplateError(`${RendererEnvironment.RETRYABLE_STATUSES} must list HTTP statuses (100-599)`);
+    }
+    return status;
+  });
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    return fallback;
+  }
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    throw new InvalidTemplateError(`${name} must be a positive integer`);
+  }
+  return number;
+}

@@ -1,0 +1,71 @@
+// Named errors of the renderer contract: Step Functions matches Retry and Catch on `error.name`.
+// Messages name the attribute, template part or variable involved, never a param or secret value.
+import { ApiCallerErrors } from '../../src/contract';
+
+abstract class RendererError extends Error {
+  protected constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** A template failed to render: syntax error, undefined variable or sandbox violation. */
+export class TemplateRenderError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.TEMPLATE_RENDER, message);
+  }
+}
+
+/** The event or template item is malformed, or the rendered request is not a valid request. */
+export class InvalidTemplateError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.INVALID_TEMPLATE, message);
+  }
+}
+
+/** The GetItem result holds no item. */
+export class TemplateNotFoundError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.TEMPLATE_NOT_FOUND, message);
+  }
+}
+
+/** The API answered with a status configured as retryable. */
+export class RetryableHttpError extends RendererError {
+  constructor(readonly statusCode: number, readonly retryAfter: string | undefined) {
+    super(ApiCallerErrors.RETRYABLE_HTTP, `API answered ${statusCode}${retryAfter === undefined ? '' : ` (Retry-After: ${retryAfter})`}`);
+  }
+}
+
+/** No complete response arrived in time. */
+export class ApiTimeoutError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.API_TIMEOUT, message);
+  }
+}
+
+/** The connection failed: refused, reset, DNS or TLS failure. */
+export class ApiConnectionError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.API_CONNECTION, message);
+  }
+}
+
+/** The destination is not allowed: non-public address or host outside the allow-list. */
+export class BlockedDestinationError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.BLOCKED_DESTINATION, message);
+  }
+}
+
+/** The response body exceeded the configured cap. */
+export class ResponseTooLargeError extends RendererError {
+  constructor(readonly limitBytes: number) {
+    super(ApiCallerErrors.RESPONSE_TOO_LARGE, `response body exceeds ${limitBytes} bytes`);
+  }
+}
+
+/** True for the errors this module raises on purpose (as opposed to bugs). */
+export function isRendererError(error: unknown): boolean {
+  return error instanceof RendererError;
+}

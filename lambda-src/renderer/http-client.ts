@@ -1,0 +1,171 @@
+// The HTTP call: one keep-alive undici Agent for the life of the Lambda container, the
+// destination guard in its connect path, a whole-call timeout and a streaming size cap.
+// Uses undici's dispatcher directly: no body stream, no redirects, only what the contract needs.
+import { isIP } from 'node:net';
+import type { Dispatcher } from 'undici';
+import buildConnector from 'undici/lib/core/connect';
+import Agent from 'undici/lib/dispatcher/agent';
+import { rendererConfig } from './config';
+import { assertAllowedAddress, guardedLookup } from './destination-guard';
+import { ApiConnectionError, ApiTimeoutError, InvalidTemplateError, isRendererError, ResponseTooLargeError } from './errors';
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+let agent: Agent | undefined;
+
+function sharedAgent(): Agent {
+  return agent ??= createAgent();
+}
+
+/** Destroys the shared agent and its sockets (tests, benchmarks); the next call opens a new one. */
+export async function closeHttpAgent(): Promise<void> {
+  const closing = agent;
+  agent = undefined;
+  await closing?.destroy();
+}
+
+function createAgent(): Agent {
+  const connector = buildConnector({ lookup: guardedLookup(rendererConfig) } as buildConnector.BuildOptions);
+  const connect: buildConnector.connector = (options, callback) => {
+    // IP literals never reach the DNS lookup: check them before a socket exists.
+    const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) !== 0) {
+      try {
+        assertAllowedAddress(host, host, rendererConfig());
+      } catch (error) {
+        callback(error as Error, null);
+        return;
+      }
+    }
+    connector(options, callback);
+  };
+  return new Agent({ connect });
+}
+
+export function sendRequest(request: HttpRequest): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const { url } = request;
+    const collector = new ResponseCollector(request, resolve, reject);
+    sharedAgent().dispatch({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body,
+    }, collector as unknown as Dispatcher.DispatchHandler);
+  });
+}
+
+/** undici's native (v7) handler interface: collects the response, enforcing timeout and cap. */
+class ResponseCollector {
+  private abort?: (reason: Error) => void;
+  private readonly timer: NodeJS.Timeout;
+  private settled = false;
+  private statusCode = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly resolve: (response: HttpResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.timer = setTimeout(() => this.fail(new ApiTimeoutError(`no complete response from ${request.url.host} within ${request.timeoutMs} ms`)), request.timeoutMs);
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    this.abort = abort;
+    if (this.settled) {
+      abort(new ApiTimeoutError('request abandoned'));
+    }
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.statusCode = statusCode;
+    this.headers = parseHeaders(rawHeaders);
+    const declared = Number(this.headers['content-length']);
+    if (declared > this.request.maxResponseBytes) {
+      this.fail(new ResponseTooLargeError(this.request.maxResponseBytes));
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.request.maxResponseBytes) {
+      this.fail(new ResponseTooLargeError(this.request.maxResponseBytes));
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settle()) {
+      const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+      this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
+    }
+  }
+
+  onError(error: Error): void {
+    this.fail(connectionError(error, this.request.url.host));
+  }
+
+  private fail(error: Error): void {
+    if (this.settle()) {
+      this.reject(error);
+      this.abort?.(error);
+    }
+  }
+
+  private settle(): boolean {
+    if (this.settled) {
+      return false;
+    }
+    this.settled = true;
+    clearTimeout(this.timer);
+    return true;
+  }
+}
+
+function parseHeaders(raw: Buffer[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index].toString('latin1').toLowerCase();
+    const value = raw[index + 1].toString('latin1');
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps undici and socket errors to contract errors; messages name the host and error code only. */
+function connectionError(error: Error, host: string): Error {
+  if (isRendererError(error)) {
+    return error;
+  }
+  const code = (error as NodeJS.ErrnoException).code ?? error.name;
+  if (TIMEOUT_CODES.has(code)) {
+    return new ApiTimeoutError(`${code} calling ${host}`);
+  }
+  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') {
+    return new InvalidTemplateError(`the rendered request is invalid (${code})`);
+  }
+  return new ApiConnectionError(`${code} calling ${host}`);
+}

@@ -1,0 +1,236 @@
+// Jinja2 filters that nunjucks lacks or implements differently. Each takes Jinja2's
+// signature, keyword arguments included (`map(attribute='id')`, `tojson(indent=2)`).
+import { TemplateRenderError } from './errors';
+import { typeName } from './jinja-operators';
+import { isPlainDict, pyJsonDumps, pyRepr, pyStr, truthy } from './python-values';
+import { safeAttrGetter, safeMemberLookup } from './sandbox';
+
+/** What nunjucks binds `this` to when it calls a filter. */
+export interface FilterContext {
+  readonly env: {
+    getFilter(name: string): (this: FilterContext, ...args: unknown[]) => unknown;
+    getTest(name: string): (this: FilterContext, ...args: unknown[]) => boolean;
+  };
+}
+/** nunjucks passes keyword arguments as a last object marked `__keywords`. */
+function isKeywordArgs(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '__keywords');
+}
+
+type Filter = (this: FilterContext, ...args: unknown[]) => unknown;
+type Arguments = Record<string, unknown> & { varargs: unknown[] };
+
+/** Jinja2-style signature: positional parameters, defaults, keyword arguments, *args. */
+function filter(params: string[], defaults: Record<string, unknown>, body: (this: FilterContext, args: Arguments) => unknown): Filter {
+  return function (this: FilterContext, ...raw: unknown[]) {
+    const last = raw[raw.length - 1];
+    const keywords = isKeywordArgs(last) ? (raw.pop() as Record<string, unknown>) : {};
+    const args: Arguments = { ...defaults, varargs: raw.slice(params.length) };
+    params.forEach((name, index) => {
+      if (index < raw.length) args[name] = raw[index];
+    });
+    for (const [name, value] of Object.entries(keywords)) {
+      if (name !== '__keywords') args[name] = value;
+    }
+    return body.call(this, args);
+  };
+}
+
+function items(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [...value];
+  if (isPlainDict(value)) return Object.keys(value);
+  if (value === null || value === undefined) return [];
+  throw new TemplateRenderError(`'${typeName(value)}' object is not iterable`);
+}
+
+function attributeOrSelf(attribute: unknown): (item: unknown) => unknown {
+  return attribute === undefined || attribute === null ? (item) => item : safeAttrGetter(String(attribute));
+}
+
+/** select/reject/selectattr/rejectattr: keep the items whose test result is `keep`. */
+function selectBy(keep: boolean, byAttribute: boolean): Filter {
+  const params = byAttribute ? ['value', 'attribute', 'test'] : ['value', 'test'];
+  return filter(params, {}, function ({ value, attribute, test, varargs }) {
+    const get = attributeOrSelf(byAttribute ? attribute : undefined);
+    const check = test === undefined ? (item: unknown) => truthy(item)
+      : (item: unknown) => this.env.getTest(String(test)).call(this, item, ...varargs) === true;
+    return items(value).filter((item) => check(get(item)) === keep);
+  });
+}
+
+/** Python's quote(): UTF-8 bytes, unreserved characters and `safe` kept, the rest %XX. */
+function urlQuote(value: unknown, forQuery: boolean): string {
+  let quoted = '';
+  for (const byte of Buffer.from(pyStr(value), 'utf8')) {
+    const char = String.fromCharCode(byte);
+    quoted += /[A-Za-z0-9_.~-]/.test(char) || (!forQuery && char === '/') ? char
+      : forQuery && char === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return quoted;
+}
+
+/** Jinja2's `title`: capitalize each piece after spaces, dashes and opening brackets. */
+function title(value: unknown): string {
+  return pyStr(value).split(/([-\s({[<]+)/).filter((piece) => piece !== '')
+    .map((piece) => piece.charAt(0).toUpperCase() + piece.slice(1).toLowerCase()).join('');
+}
+
+/** Python's round(): half to even, as Jinja2's round(method='common') calls it. */
+function roundHalfEven(value: number, precision: number): number {
+  const factor = 10 ** precision;
+  const scaled = Number((value * factor).toPrecision(15));
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  const rounded = diff > 0.5 || (diff === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
+  return rounded / factor;
+}
+
+/** Python %-formatting, the common conversions: %s %r %d %i %f %x %%, with flags and precision. */
+function percentFormat(format: string, values: unknown[]): string {
+  let next = 0;
+  const text = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([sridfFxXe%])/g, (_, flags: string, width: string, precision: string | undefined, kind: string) => {
+    if (kind === '%') return '%';
+    if (next >= values.length) throw new TemplateRenderError('format: not enough arguments for format string');
+    const value = values[next++];
+    let out: string;
+    switch (kind) {
+      case 's': out = pyStr(value); break;
+      case 'r': out = pyRepr(value); break;
+      case 'd': case 'i': out = String(Math.trunc(Number(value))); break;
+      case 'x': out = Math.trunc(Number(value)).toString(16); break;
+      case 'X': out = Math.trunc(Number(value)).toString(16).toUpperCase(); break;
+      case 'e': out = Number(value).toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2'); break;
+      default: out = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+    }
+    if (flags.includes('+') && /^[0-9]/.test(out) && 'difFe'.includes(kind)) out = `+${out}`;
+    const pad = Number(width || 0);
+    return flags.includes('-') ? out.padEnd(pad) : out.padStart(pad, flags.includes('0') && kind !== 's' ? '0' : ' ');
+  });
+  if (next < values.length) throw new TemplateRenderError('format: not all arguments converted during string formatting');
+  return text;
+}
+
+function uniqueBy(values: unknown[], key: (item: unknown) => unknown): unknown[] {
+  const seen: unknown[] = [];
+  return values.filter((item) => {
+    const id = key(item);
+    if (seen.some((other) => other === id)) return false;
+    seen.push(id);
+    return true;
+  });
+}
+
+function sortKey(caseSensitive: unknown, attribute: unknown): (item: unknown) => unknown {
+  const get = attributeOrSelf(attribute);
+  return (item) => {
+    const value = get(item);
+    return !caseSensitive && typeof value === 'string' ? value.toLowerCase() : value;
+  };
+}
+
+function extreme(pick: (comparison: number) => boolean): Filter {
+  return filter(['value', 'case_sensitive', 'attribute'], { case_sensitive: false }, ({ value, case_sensitive, attribute }) => {
+    const key = sortKey(case_sensitive, attribute);
+    return items(value).reduce<unknown>((best, item) => {
+      if (best === undefined) return item;
+      const a = key(item) as number;
+      const b = key(best) as number;
+      return pick(a < b ? -1 : a > b ? 1 : 0) ? item : best;
+    }, undefined);
+  });
+}
+
+export const JINJA_FILTERS: Record<string, Filter> = {
+  default: filter(['value', 'default_value', 'boolean'], { default_value: '', boolean: false }, ({ value, default_value, boolean }) =>
+    (value === undefined || (boolean && !truthy(value)) ? default_value : value)),
+  tojson: filter(['value', 'indent'], { indent: undefined }, ({ value, indent }) =>
+    // Jinja2's htmlsafe_json_dumps: safe to embed in HTML and in single-quoted attributes.
+    pyJsonDumps(value, indent as number | undefined).replace(/[<>&']/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+  urlencode: filter(['value'], {}, ({ value }) => {
+    if (typeof value === 'string' || (!Array.isArray(value) && !isPlainDict(value))) {
+      return urlQuote(value, false);
+    }
+    const pairs = Array.isArray(value) ? (value as unknown[][]) : Object.entries(value);
+    return pairs.map(([key, item]) => `${urlQuote(key, true)}=${urlQuote(item, true)}`).join('&');
+  }),
+  string: filter(['value'], {}, ({ value }) => pyStr(value)),
+  pprint: filter(['value'], {}, ({ value }) => pyRepr(value)),
+  lower: filter(['value'], {}, ({ value }) => pyStr(value).toLowerCase()),
+  upper: filter(['value'], {}, ({ value }) => pyStr(value).toUpperCase()),
+  capitalize: filter(['value'], {}, ({ value }) => {
+    const text = pyStr(value);
+    return text.charAt(0).toUpperCase() + text.slice(1).toLowerCase();
+  }),
+  title: filter(['value'], {}, ({ value }) => title(value)),
+  trim: filter(['value', 'chars'], { chars: null }, ({ value, chars }) => {
+    const text = pyStr(value);
+    if (chars === null || chars === undefined) return text.trim();
+    const set = String(chars);
+    let start = 0;
+    let end = text.length;
+    while (start < end && set.includes(text[start])) start++;
+    while (end > start && set.includes(text[end - 1])) end--;
+    return text.slice(start, end);
+  }),
+  join: filter(['value', 'd', 'attribute'], { d: '' }, ({ value, d, attribute }) =>
+    items(value).map(attributeOrSelf(attribute)).map((item) => pyStr(item)).join(pyStr(d))),
+  list: filter(['value'], {}, ({ value }) => [...items(value)]),
+  items: filter(['value'], {}, ({ value }) => (value === null || value === undefined ? [] : isPlainDict(value) ? Object.entries(value)
+    : (() => { throw new TemplateRenderError(`items: '${typeName(value)}' is not a mapping`); })())),
+  length: filter(['value'], {}, ({ value }) => {
+    if (typeof value === 'string' || Array.isArray(value)) return value.length;
+    if (isPlainDict(value)) return Object.keys(value).length;
+    throw new TemplateRenderError(`object of type '${typeName(value)}' has no len()`);
+  }),
+  map: filter(['value'], {}, function ({ value, varargs, attribute, default: fallback }) {
+    if (attribute !== undefined) {
+      const get = safeAttrGetter(String(attribute));
+      return items(value).map((item) => {
+        const result = get(item);
+        return result === undefined && fallback !== undefined ? fallback : result;
+      });
+    }
+    const [name, ...args] = varargs;
+    if (typeof name !== 'string') {
+      throw new TemplateRenderError('map: expects a filter name or attribute=');
+    }
+    const mapped = this.env.getFilter(name);
+    return items(value).map((item) => mapped.call(this, item, ...args));
+  }),
+  select: selectBy(true, false),
+  reject: selectBy(false, false),
+  selectattr: selectBy(true, true),
+  rejectattr: selectBy(false, true),
+  attr: filter(['obj', 'name'], {}, ({ obj, name }) => safeMemberLookup(obj, name)),
+  unique: filter(['value', 'case_sensitive', 'attribute'], { case_sensitive: false }, ({ value, case_sensitive, attribute }) =>
+    uniqueBy(items(value), sortKey(case_sensitive, attribute))),
+  min: extreme((comparison) => comparison < 0),
+  max: extreme((comparison) => comparison > 0),
+  sum: filter(['iterable', 'attribute', 'start'], { start: 0 }, ({ iterable, attribute, start }) =>
+    items(iterable).map(attributeOrSelf(attribute)).reduce<number>((total, item) => total + Number(item), Number(start))),
+  round: filter(['value', 'precision', 'method'], { precision: 0, method: 'common' }, ({ value, precision, method }) => {
+    const number = Number(value);
+    const factor = 10 ** Number(precision);
+    if (method === 'ceil') return Math.ceil(number * factor) / factor;
+    if (method === 'floor') return Math.floor(number * factor) / factor;
+    if (method !== 'common') throw new TemplateRenderError('round: method must be common, ceil or floor');
+    return roundHalfEven(number, Number(precision));
+  }),
+  format: filter(['value'], {}, ({ value, varargs }) => percentFormat(pyStr(value), varargs)),
+  replace: filter(['s', 'old', 'new', 'count'], { count: null }, ({ s, old, new: replacement, count }) => {
+    const text = pyStr(s);
+    const parts = text.split(pyStr(old));
+    const limit = count === null || count === undefined ? parts.length : Number(count) + 1;
+    return parts.slice(0, limit).join(pyStr(replacement)) + (limit < parts.length ? pyStr(old) + parts.slice(limit).join(pyStr(old)) : '');
+  }),
+};
+JINJA_FILTERS.d = JINJA_FILTERS.default;
+JINJA_FILTERS.count = JINJA_FILTERS.length;
+
+/** `dict(a=1)`, as Jinja2's global. */
+export function dictGlobal(...args: unknown[]): Record<string, unknown> {
+  const keywords = args.find((arg) => isKeywordArgs(arg)) as Record<string, unknown> | undefined;
+  const { __keywords: _, ...entries } = keywords ?? {};
+  return entries;
+}

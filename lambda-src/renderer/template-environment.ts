@@ -1,0 +1,54 @@
+// The one nunjucks environment, configured for Jinja2: autoescape off, no loaders (templates
+// cannot include files), Jinja2 compiler semantics, filters, tests and globals, and the sandbox.
+import compiler from 'nunjucks/src/compiler';
+import { Environment } from 'nunjucks/src/environment';
+import installJinjaCompat from 'nunjucks/src/jinja-compat';
+import lexer from 'nunjucks/src/lexer';
+import lib from 'nunjucks/src/lib';
+import nodes from 'nunjucks/src/nodes';
+import parser from 'nunjucks/src/parser';
+import runtime from 'nunjucks/src/runtime';
+import { TemplateRenderError } from './errors';
+import { installJinjaCompiler } from './jinja-compiler';
+import { dictGlobal, JINJA_FILTERS } from './jinja-filters';
+import { JINJA_TESTS } from './jinja-tests';
+import { pyStr } from './python-values';
+import { installSandbox } from './sandbox';
+
+/** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
+export const MAX_RANGE = 100_000;
+
+let environment: Environment | undefined;
+
+export function templateEnvironment(): Environment {
+  return environment ??= createEnvironment();
+}
+
+function createEnvironment(): Environment {
+  // Slice syntax (`items[1:3]`) comes from nunjucks' Jinja compatibility layer; the sandbox
+  // then replaces the lookups it installs.
+  installJinjaCompat.call({ runtime, lib, compiler, parser, nodes, lexer });
+  installSandbox();
+  installJinjaCompiler();
+  // Python's str() for everything printed; autoescape is off, so no escaping either.
+  runtime.suppressValue = (value) => pyStr(value);
+
+  // dev: keep the original error as `cause` (render.ts decides what its message may reveal).
+  const env = new Environment(null, { autoescape: false, dev: true });
+  for (const [name, filter] of Object.entries(JINJA_FILTERS)) {
+    env.addFilter(name, filter as (...args: never[]) => unknown);
+  }
+  for (const [name, test] of Object.entries(JINJA_TESTS)) {
+    env.addTest(name, test as (...args: never[]) => boolean);
+  }
+  const range = env.globals.range as (...args: unknown[]) => unknown[];
+  env.addGlobal('range', (...args: unknown[]) => {
+    const [start, stop, step] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+    if (step === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || (stop - start) / step > MAX_RANGE) {
+      throw new TemplateRenderError(`range() is limited to ${MAX_RANGE} items`);
+    }
+    return range(...args);
+  });
+  env.addGlobal('dict', dictGlobal);
+  return env;
+}
