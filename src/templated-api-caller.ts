@@ -1,4 +1,4 @@
-import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -298,6 +298,8 @@ export class TemplatedApiCaller extends Construct {
     // getItem on a table encrypted with a customer-managed key needs the key.
     this.table.encryptionKey?.grantDecrypt(this.stateMachine);
 
+    warnIfCallOutlastsTimeout(this, retry, this.rendererFunction.timeout ?? Duration.seconds(3), timeout, props.waitBeforeCall);
+
     const alarms = workflowAlarms(this, this.stateMachine, props.alarms);
     this.executionsFailedAlarm = alarms?.executionsFailed;
     this.executionsThrottledAlarm = alarms?.executionsThrottled;
@@ -348,6 +350,20 @@ export class TemplatedApiCaller extends Construct {
 function defaultTimeout(express: boolean, waitBeforeCall?: Duration): Duration {
   if (express || !waitBeforeCall) return EXPRESS_LIMIT;
   return EXPRESS_LIMIT.plus(waitBeforeCall);
+}
+
+// Legal but odd: every CallApi attempt running to the function timeout, plus the retry delays,
+// would not fit in the execution timeout, so late retries end in States.Timeout instead.
+function warnIfCallOutlastsTimeout(scope: Construct, retry: RetryPolicy, functionTimeout: Duration, timeout: Duration, wait?: Duration): void {
+  let worst = (retry.maxAttempts + 1) * functionTimeout.toSeconds() + (wait?.toSeconds() ?? 0);
+  for (let i = 0; i < retry.maxAttempts; i++) {
+    worst += Math.min(retry.interval.toSeconds() * retry.backoffRate ** i, retry.maxDelay.toSeconds());
+  }
+  if (worst > timeout.toSeconds()) {
+    Annotations.of(scope).addWarningV2('templated-api-caller:retries-exceed-timeout',
+      `CallApi may take up to ${Math.ceil(worst)} s (${retry.maxAttempts + 1} attempts of up to ${functionTimeout.toHumanString()} plus delays), `
+      + `longer than timeout (${timeout.toHumanString()}): late retries would end in States.Timeout. Raise timeout or lower retry.maxAttempts or rendererOptions.timeout.`);
+  }
 }
 
 function checkRetry(scope: Construct, retry: RetryPolicy): void {

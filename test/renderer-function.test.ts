@@ -87,6 +87,13 @@ describe('props wired into the function environment', () => {
 
 });
 
+test('every variable of the RendererEnvironment contract is wired from a prop', () => {
+  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'] });
+  const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
+  expect(names.length).toBeGreaterThanOrEqual(7);
+  expect(Object.keys(rendererOf(template).resource.Properties.Environment.Variables).sort()).toEqual([...names].sort());
+});
+
 describe('rendererOptions', () => {
   test('override memory, timeout, architecture, runtime and retention; extra environment is kept', () => {
     const { template } = build({

@@ -1,5 +1,5 @@
 import { Duration, Errors, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -136,6 +136,21 @@ describe('state machine props', () => {
     expect(caller.executionsFailedAlarm).toBeUndefined();
     expect(caller.executionsThrottledAlarm).toBeUndefined();
     expect(caller.executionsTimedOutAlarm).toBeUndefined();
+  });
+});
+
+describe('warnings', () => {
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('retries-exceed-timeout|States.Timeout'));
+
+  test('none with the defaults (4 attempts of 30 s plus 14 s of delays fit in 5 minutes)', () => {
+    expect(warningsOf(build().stack)).toEqual([]);
+  });
+
+  test('when every retry running to the function timeout would outlast the execution timeout', () => {
+    const { stack } = build({ stateMachineType: sfn.StateMachineType.EXPRESS, rendererOptions: { timeout: Duration.minutes(2) } });
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toMatch(/CallApi may take up to 494 s \(4 attempts of up to 2 minutes plus delays\), longer than timeout \(5 minutes\)/);
   });
 });
 
