@@ -87,10 +87,10 @@ export function rendererFunction(scope: Construct, id: string, settings: Rendere
     logGroup: functionLogGroup,
     environment: { ...environment, ...ours },
   });
-  if (!runtime) {
+  if (fn.runtime.name === lambda.Runtime.NODEJS_22_X.name) {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
-      reason: 'The renderer bundle is built and tested for Node.js 22 (esbuild --target=node22); rendererOptions.runtime selects a later Node.js runtime.',
+      reason: 'The renderer bundle is built and tested for Node.js 22 (esbuild --target=node22), a supported Lambda runtime; rendererOptions.runtime selects a later one.',
     });
   }
   return fn;
