@@ -6,7 +6,10 @@ import { BlockList, isIP } from 'node:net';
 import type { RendererConfig } from './config';
 import { BlockedDestinationError } from './errors';
 
-const blocked = new BlockList();
+// Two lists: Node's BlockList also matches IPv4 addresses against IPv6 rules (as ::ffff:a.b.c.d),
+// so a single list holding ::ffff:0:0/96 would refuse every IPv4 address.
+const blockedIpv4 = new BlockList();
+const blockedIpv6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network", 0.0.0.0 included
   ['10.0.0.0', 8], // RFC 1918
@@ -23,7 +26,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast included
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
+  blockedIpv4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128], // unspecified
@@ -38,7 +41,7 @@ for (const [network, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+  blockedIpv6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** True when the address is a public unicast address. */
@@ -48,14 +51,14 @@ export function isPublicAddress(address: string): boolean {
     return false;
   }
   if (family === 4) {
-    return !blocked.check(address, 'ipv4');
+    return !blockedIpv4.check(address, 'ipv4');
   }
-  if (blocked.check(address, 'ipv6')) {
+  if (blockedIpv6.check(address, 'ipv6')) {
     return false;
   }
   // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed an IPv4 address: judge that one.
   const embedded = embeddedIpv4(address);
-  return embedded === undefined || !blocked.check(embedded, 'ipv4');
+  return embedded === undefined || !blockedIpv4.check(embedded, 'ipv4');
 }
 
 function embeddedIpv4(address: string): string | undefined {

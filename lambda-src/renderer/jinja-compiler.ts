@@ -46,7 +46,8 @@ export function installJinjaCompiler(): void {
   const compileIs = original('compileIs');
   proto.compileIs = function (node, frame) {
     const test = node.right as Node;
-    const name = ((test.name as Node | undefined)?.value ?? test.value) as string;
+    // `none` is a literal to nunjucks' lexer: `x is none` names nunjucks' `null` test.
+    const name = test.value === null ? 'none' : ((test.name as Node | undefined)?.value ?? test.value) as string;
     if (UNDEFINED_TOLERANT_TESTS.has(name)) {
       allowUndefined(node.left as Node);
     }
@@ -70,9 +71,24 @@ export function installJinjaCompiler(): void {
     if (node.else_) {
       this.compile(node.else_ as Node, frame);
     } else {
-      this._emit('runtime.jinja.missingElse()');
+      this._emit('""');
     }
     this._emit(')');
+  };
+  // Tuples: `(1, 2)` is a list, not JavaScript's comma operator.
+  const compileGroup = original('compileGroup');
+  proto.compileGroup = function (node, frame) {
+    const children = node.children as Node[];
+    if (children.length > 1) {
+      this._emit('[');
+      children.forEach((child, index) => {
+        if (index > 0) this._emit(', ');
+        this.compile(child, frame);
+      });
+      this._emit(']');
+    } else {
+      compileGroup.call(this, node, frame);
+    }
   };
   proto.compileNot = function (node, frame) {
     this._emit('!');
@@ -113,6 +129,15 @@ export function installJinjaCompiler(): void {
     this._emit('runtime.jinja.iterate(');
     this.compile((node.children as Node[])[0], frame);
     this._emit(`, ${node.names as number})`);
+  };
+
+  // loop.cycle, loop.previtem and loop.nextitem, which nunjucks' loop object lacks.
+  const emitLoopBindings = proto._emitLoopBindings as unknown as (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void;
+  (proto as unknown as Record<string, unknown>)._emitLoopBindings = function (this: CompilerInstance, node: Node, arr: string, i: string, len: string) {
+    emitLoopBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", (...values) => values[${i} % values.length]);`);
+    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
+    this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined);`);
   };
 
   const compileSet = original('compileSet');

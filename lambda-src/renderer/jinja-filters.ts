@@ -111,6 +111,18 @@ function percentFormat(format: string, values: unknown[]): string {
   return text;
 }
 
+/** Jinja2's int(): an integer string in `base`, else a float string truncated, else the default. */
+function toInt(value: unknown, fallback: unknown, base: number): unknown {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'boolean') return Number(value);
+  if (typeof value !== 'string') return fallback;
+  const text = value.trim().replace(/_/g, '');
+  const digits = base === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : base === 8 ? /^[-+]?(0o)?[0-7]+$/i : base === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?\d+$/;
+  if (digits.test(text)) return parseInt(text.replace(/^([-+]?)0[xob]/i, '$1'), base);
+  const number = text === '' ? NaN : Number(text);
+  return Number.isFinite(number) ? Math.trunc(number) : fallback;
+}
+
 function uniqueBy(values: unknown[], key: (item: unknown) => unknown): unknown[] {
   const seen: unknown[] = [];
   return values.filter((item) => {
@@ -216,6 +228,21 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     if (method === 'floor') return Math.floor(number * factor) / factor;
     if (method !== 'common') throw new TemplateRenderError('round: method must be common, ceil or floor');
     return roundHalfEven(number, Number(precision));
+  }),
+  int: filter(['value', 'default', 'base'], { default: 0, base: 10 }, ({ value, default: fallback, base }) => toInt(value, fallback, Number(base))),
+  float: filter(['value', 'default'], { default: 0 }, ({ value, default: fallback }) => {
+    const number = typeof value === 'string' ? (value.trim() === '' ? NaN : Number(value.trim())) : typeof value === 'number' ? value : NaN;
+    return Number.isNaN(number) ? fallback : number;
+  }),
+  truncate: filter(['s', 'length', 'killwords', 'end', 'leeway'], { length: 255, killwords: false, end: '...', leeway: 5 }, ({ s, length, killwords, end, leeway }) => {
+    const text = pyStr(s);
+    const max = Number(length);
+    const suffix = pyStr(end);
+    if (text.length <= max + Number(leeway ?? 5)) return text;
+    if (killwords) return text.slice(0, max - suffix.length) + suffix;
+    const cut = text.slice(0, max - suffix.length);
+    const space = cut.lastIndexOf(' ');
+    return (space === -1 ? cut : cut.slice(0, space)) + suffix;
   }),
   format: filter(['value'], {}, ({ value, varargs }) => percentFormat(pyStr(value), varargs)),
   replace: filter(['s', 'old', 'new', 'count'], { count: null }, ({ s, old, new: replacement, count }) => {

@@ -75,11 +75,6 @@ export function compare(left: unknown, op: string, right: unknown): boolean {
   return ORDERING[op](left as never, right as never);
 }
 
-/** `a if b` without `else` is undefined in Jinja2, an error under StrictUndefined. */
-export function missingElse(): never {
-  throw new TemplateRenderError("'if' expression has no 'else' and its condition is false");
-}
-
 /** What `for` iterates: dicts give their keys (or [key, value] pairs for two loop variables). */
 export function iterate(value: unknown, names: number): unknown {
   if (typeof value === 'string' || Array.isArray(value)) {

@@ -10,6 +10,7 @@ import parser from 'nunjucks/src/parser';
 import runtime from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
 import { installJinjaCompiler } from './jinja-compiler';
+import { installJinjaParser } from './jinja-parser';
 import { dictGlobal, JINJA_FILTERS } from './jinja-filters';
 import { JINJA_TESTS } from './jinja-tests';
 import { pyStr } from './python-values';
@@ -30,6 +31,7 @@ function createEnvironment(): Environment {
   installJinjaCompat.call({ runtime, lib, compiler, parser, nodes, lexer });
   installSandbox();
   installJinjaCompiler();
+  installJinjaParser();
   // Python's str() for everything printed; autoescape is off, so no escaping either.
   runtime.suppressValue = (value) => pyStr(value);
 

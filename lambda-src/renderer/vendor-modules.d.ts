@@ -40,6 +40,10 @@ declare module 'nunjucks/src/nodes' {
     Group: NodeClass;
     InlineIf: NodeClass;
     Array: NodeClass;
+    FunCall: NodeClass;
+    NodeList: NodeClass;
+    Is: NodeClass;
+    Not: NodeClass;
   };
   export default nodes;
 }
@@ -65,7 +69,8 @@ declare module 'nunjucks/src/compiler' {
 
 declare module 'nunjucks/src/parser' {
   import type { Node } from 'nunjucks/src/nodes';
-  const parser: { Parser: { prototype: Record<string, (this: unknown, ...args: unknown[]) => Node> } };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const parser: { Parser: { prototype: Record<string, (this: any, ...args: unknown[]) => Node> } };
   export default parser;
 }
 
@@ -109,6 +114,6 @@ declare module 'undici/lib/core/connect' {
 }
 
 declare module 'nunjucks/src/lexer' {
-  const lexer: object;
+  const lexer: Record<`TOKEN_${string}`, string>;
   export default lexer;
 }

@@ -1,0 +1,37 @@
+// Environment settings: defaults, formats and refusals.
+import { DEFAULT_MAX_RESPONSE_BYTES, readConfig } from '../../lambda-src/renderer/config';
+
+describe('readConfig', () => {
+  test('defaults', () => {
+    const config = readConfig({});
+    expect(config.allowPrivateNetworks).toBe(false);
+    expect(config.allowedHosts).toEqual([]);
+    expect([...config.retryableStatuses]).toEqual([429, 500, 502, 503, 504]);
+    expect(config.maxResponseBytes).toBe(DEFAULT_MAX_RESPONSE_BYTES);
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBeLessThan(256 * 1024);
+    expect(config.defaultTimeoutMs).toBe(10_000);
+    expect(config.redactHeaders.size).toBe(0);
+    expect(config.secretParamNames).toEqual([]);
+  });
+
+  test('reads every variable', () => {
+    const config = readConfig({
+      ALLOW_PRIVATE_NETWORKS: 'TRUE', ALLOWED_HOSTS: 'A.example.com, *.b.dev', RETRYABLE_STATUSES: '409, 503',
+      MAX_RESPONSE_BYTES: '1000', DEFAULT_TIMEOUT_MS: '2500', REDACT_HEADERS: 'X-Internal', SECRET_PARAM_NAMES: 'token,pin',
+    });
+    expect(config).toEqual({
+      allowPrivateNetworks: true, allowedHosts: ['a.example.com', '*.b.dev'], retryableStatuses: new Set([409, 503]),
+      maxResponseBytes: 1000, defaultTimeoutMs: 2500, redactHeaders: new Set(['x-internal']), secretParamNames: ['token', 'pin'],
+    });
+  });
+
+  test('only "true" allows private networks', () => {
+    expect(readConfig({ ALLOW_PRIVATE_NETWORKS: 'yes' }).allowPrivateNetworks).toBe(false);
+  });
+
+  test.each([
+    ['RETRYABLE_STATUSES', 'abc'], ['RETRYABLE_STATUSES', '700'], ['MAX_RESPONSE_BYTES', '-1'], ['DEFAULT_TIMEOUT_MS', '1.5'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => readConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
