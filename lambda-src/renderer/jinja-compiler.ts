@@ -132,8 +132,10 @@ export function installJinjaCompiler(): void {
   };
 
   // loop.cycle, loop.previtem and loop.nextitem, which nunjucks' loop object lacks.
-  const emitLoopBindings = proto._emitLoopBindings as unknown as (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void;
-  (proto as unknown as Record<string, unknown>)._emitLoopBindings = function (this: CompilerInstance, node: Node, arr: string, i: string, len: string) {
+  type EmitLoopBindings = (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void;
+  const bindings = proto as unknown as { _emitLoopBindings: EmitLoopBindings };
+  const emitLoopBindings = bindings._emitLoopBindings;
+  bindings._emitLoopBindings = function (node, arr, i, len) {
     emitLoopBindings.call(this, node, arr, i, len);
     this._emitLine(`frame.set("loop.cycle", (...values) => values[${i} % values.length]);`);
     this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);

@@ -48,13 +48,33 @@ function attributeOrSelf(attribute: unknown): (item: unknown) => unknown {
   return attribute === undefined || attribute === null ? (item) => item : safeAttrGetter(String(attribute));
 }
 
+/**
+ * Filters and tests named by an argument (`map('upper')`, `select('odd')`). The name may come
+ * from params, so a miss is reported without it.
+ */
+function namedFilter(context: FilterContext, name: unknown, user: string) {
+  try {
+    return context.env.getFilter(String(name));
+  } catch {
+    throw new TemplateRenderError(`${user}: no filter of the given name`);
+  }
+}
+
+function namedTest(context: FilterContext, name: unknown, user: string) {
+  try {
+    return context.env.getTest(String(name));
+  } catch {
+    throw new TemplateRenderError(`${user}: no test of the given name`);
+  }
+}
+
 /** select/reject/selectattr/rejectattr: keep the items whose test result is `keep`. */
 function selectBy(keep: boolean, byAttribute: boolean): Filter {
   const params = byAttribute ? ['value', 'attribute', 'test'] : ['value', 'test'];
   return filter(params, {}, function ({ value, attribute, test, varargs }) {
     const get = attributeOrSelf(byAttribute ? attribute : undefined);
-    const check = test === undefined ? (item: unknown) => truthy(item)
-      : (item: unknown) => this.env.getTest(String(test)).call(this, item, ...varargs) === true;
+    const named = test === undefined ? undefined : namedTest(this, test, byAttribute ? 'selectattr' : 'select');
+    const check = named === undefined ? (item: unknown) => truthy(item) : (item: unknown) => named.call(this, item, ...varargs) === true;
     return items(value).filter((item) => check(get(item)) === keep);
   });
 }
@@ -207,7 +227,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     if (typeof name !== 'string') {
       throw new TemplateRenderError('map: expects a filter name or attribute=');
     }
-    const mapped = this.env.getFilter(name);
+    const mapped = namedFilter(this, name, 'map');
     return items(value).map((item) => mapped.call(this, item, ...args));
   }),
   select: selectBy(true, false),

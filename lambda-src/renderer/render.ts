@@ -56,14 +56,13 @@ function jinjaSource(source: string): string {
 
 interface NunjucksError extends Error {
   cause?: unknown;
-  lineno?: number;
-  colno?: number;
 }
 
 function renderError(error: unknown, part: string): Error {
   const wrapper = error as NunjucksError;
   const cause = wrapper.cause instanceof Error ? wrapper.cause : wrapper;
-  const where = wrapper.lineno ? ` (line ${wrapper.lineno}${wrapper.colno ? `, column ${wrapper.colno}` : ''})` : '';
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(wrapper.message ?? '');
+  const where = position ? ` (line ${position[1]}, column ${position[2]})` : '';
   if (isRendererError(cause)) {
     return new TemplateRenderError(`${part}: ${cause.message}${where}`);
   }

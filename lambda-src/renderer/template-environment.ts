@@ -10,8 +10,8 @@ import parser from 'nunjucks/src/parser';
 import runtime from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
 import { installJinjaCompiler } from './jinja-compiler';
-import { installJinjaParser } from './jinja-parser';
 import { dictGlobal, JINJA_FILTERS } from './jinja-filters';
+import { installJinjaParser } from './jinja-parser';
 import { JINJA_TESTS } from './jinja-tests';
 import { pyStr } from './python-values';
 import { installSandbox } from './sandbox';
@@ -32,8 +32,14 @@ function createEnvironment(): Environment {
   installSandbox();
   installJinjaCompiler();
   installJinjaParser();
-  // Python's str() for everything printed; autoescape is off, so no escaping either.
-  runtime.suppressValue = (value) => pyStr(value);
+  // Python's str() for everything printed; autoescape is off, so no escaping either. Printing
+  // an undefined result (`[] | first`, a missing attr()) is an error, as under StrictUndefined.
+  runtime.suppressValue = (value) => {
+    if (value === undefined) {
+      throw new TemplateRenderError('an undefined value was printed');
+    }
+    return pyStr(value);
+  };
 
   // dev: keep the original error as `cause` (render.ts decides what its message may reveal).
   const env = new Environment(null, { autoescape: false, dev: true });

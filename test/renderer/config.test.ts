@@ -16,12 +16,22 @@ describe('readConfig', () => {
 
   test('reads every variable', () => {
     const config = readConfig({
-      ALLOW_PRIVATE_NETWORKS: 'TRUE', ALLOWED_HOSTS: 'A.example.com, *.b.dev', RETRYABLE_STATUSES: '409, 503',
-      MAX_RESPONSE_BYTES: '1000', DEFAULT_TIMEOUT_MS: '2500', REDACT_HEADERS: 'X-Internal', SECRET_PARAM_NAMES: 'token,pin',
+      ALLOW_PRIVATE_NETWORKS: 'TRUE',
+      ALLOWED_HOSTS: 'A.example.com, *.b.dev',
+      RETRYABLE_STATUSES: '409, 503',
+      MAX_RESPONSE_BYTES: '1000',
+      DEFAULT_TIMEOUT_MS: '2500',
+      REDACT_HEADERS: 'X-Internal',
+      SECRET_PARAM_NAMES: 'token,pin',
     });
     expect(config).toEqual({
-      allowPrivateNetworks: true, allowedHosts: ['a.example.com', '*.b.dev'], retryableStatuses: new Set([409, 503]),
-      maxResponseBytes: 1000, defaultTimeoutMs: 2500, redactHeaders: new Set(['x-internal']), secretParamNames: ['token', 'pin'],
+      allowPrivateNetworks: true,
+      allowedHosts: ['a.example.com', '*.b.dev'],
+      retryableStatuses: new Set([409, 503]),
+      maxResponseBytes: 1000,
+      defaultTimeoutMs: 2500,
+      redactHeaders: new Set(['x-internal']),
+      secretParamNames: ['token', 'pin'],
     });
   });
 

@@ -1,10 +1,10 @@
 // The destination guard: address classification, and refusal before any connection, for IP
 // literals (checked before a socket exists) and host names (checked in the DNS lookup).
+import { captureLogs, type CapturedLogs } from './helpers/logs';
+import { json, startHttpServer, type TestServer } from './helpers/servers';
 import { readConfig } from '../../lambda-src/renderer/config';
 import { assertAllowedHost, isPublicAddress } from '../../lambda-src/renderer/destination-guard';
 import { closeHttpAgent, handler, resetRendererConfig } from '../../lambda-src/renderer/index';
-import { captureLogs, type CapturedLogs } from './helpers/logs';
-import { json, startHttpServer, type TestServer } from './helpers/servers';
 
 describe('isPublicAddress', () => {
   test.each([

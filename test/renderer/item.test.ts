@@ -1,12 +1,16 @@
 // Item decoding: GetItem output, bare AttributeValue items and plain objects; every attribute
 // validated with an InvalidTemplateError naming it.
-import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { getItemOutput } from './helpers/items';
+import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 
 describe('decodeTemplateItem', () => {
   const expected = {
-    name: 'test-template', method: 'POST', url: 'https://api.example.com/{{ id }}',
-    headers: [['Authorization', 'Bearer {{ token }}']], payload: '{"a": {{ a | tojson }}}', timeoutMs: 2500,
+    name: 'test-template',
+    method: 'POST',
+    url: 'https://api.example.com/{{ id }}',
+    headers: [['Authorization', 'Bearer {{ token }}']],
+    payload: '{"a": {{ a | tojson }}}',
+    timeoutMs: 2500,
   };
   const plain = { SK: 'POST', url: expected.url, headers: { Authorization: 'Bearer {{ token }}' }, payload: expected.payload, timeoutMs: 2500 };
 
