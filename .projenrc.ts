@@ -123,7 +123,20 @@ const bundleRenderer = project.addTask('bundle:renderer', {
   ],
 });
 project.preCompileTask.spawn(bundleRenderer);
-// Tests load the bundle too (the construct points at it), so `projen test` builds it first.
+
+// The CLI (render, validate, put, run) with everything it uses bundled, so the package keeps
+// no runtime dependencies: jsii only allows jsii modules there.
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle the templated-api-caller CLI into assets/cli',
+  steps: [
+    { exec: 'node build-tools/bundle-cli.mjs' },
+    { exec: 'chmod +x assets/cli/index.js' },
+  ],
+});
+project.preCompileTask.spawn(bundleCli);
+project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });
+// Tests load the bundles too (the construct points at the renderer, CLI tests run the CLI).
+project.testTask.prependSpawn(bundleCli);
 project.testTask.prependSpawn(bundleRenderer);
 project.addPackageIgnore('!/assets/');
 

@@ -4,8 +4,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RetryPolicy, StatusRange, TemplatedApiCaller } from '../src';
 
-export function buildExampleApp(): { app: cdk.App; stack: cdk.Stack; caller: TemplatedApiCaller } {
-  const app = new cdk.App();
+export function buildExampleApp(app = new cdk.App()): { app: cdk.App; stack: cdk.Stack; caller: TemplatedApiCaller } {
   const stack = new cdk.Stack(app, 'TemplatedApiCallerExample', {
     description: 'templated-api-caller example: call HTTP APIs from templates stored in DynamoDB',
   });

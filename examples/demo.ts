@@ -2,11 +2,11 @@
 // and the sample API on 127.0.0.1, seeds the example templates, runs a handful of executions
 // and prints each one state by state. Exits non-zero if any outcome is not the expected one.
 import * as path from 'node:path';
+import { buildExampleApp } from './app';
+import { startSampleApi } from './sample-api';
 import { formatExecution } from '../cli-src/local-runner';
 import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
 import { readTemplateFiles } from '../cli-src/template-files/template-file';
-import { buildExampleApp } from './app';
-import { startSampleApi } from './sample-api';
 
 interface Scenario {
   readonly title: string;
@@ -23,7 +23,8 @@ const SCENARIOS: Scenario[] = [
   {
     title: 'POST a new order: the JSON payload is rendered from params',
     input: {
-      templateName: 'create-order', method: 'POST',
+      templateName: 'create-order',
+      method: 'POST',
       params: { idempotencyKey: 'demo-1', customer: 'Ada "the Countess" Lovelace', items: [{ sku: 'BOOK-7', quantity: 2 }, { sku: 'PEN-2', quantity: '1' }] },
     },
     expect: { status: 'SUCCEEDED', statusCode: 201 },
@@ -49,6 +50,9 @@ const SCENARIOS: Scenario[] = [
     expect: { status: 'FAILED', error: 'TemplateRenderError' },
   },
 ];
+
+// The SDK warns that its future releases need Node.js 22: not news for a demo.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<number> {
   const api = await startSampleApi();

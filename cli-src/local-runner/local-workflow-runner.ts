@@ -6,8 +6,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
 import { CfnTemplate, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
-import { captureOutput } from './function-logs';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
+import { captureOutput } from './function-logs';
 import { LocalDynamoDb } from './local-dynamodb';
 import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
 

@@ -3,7 +3,10 @@
 // in-process. Errors surface under the names Step Functions gives them, so Retry and Catch
 // behave as they do in AWS.
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction, LocalTable } from './cloudformation';
 import { LOCAL_REGION } from './cloudformation';
@@ -21,19 +24,48 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** Loads the handler of a function from the cloud assembly, the way Lambda would. */
+/**
+ * Loads the handler of a function from the cloud assembly, the way a Lambda cold start would:
+ * a module instance of its own (module-level state, such as configuration read from the
+ * environment at start, is never shared with another runner's instance).
+ */
 export function loadAssetHandler(fn: LocalFunction, assemblyDir: string): LambdaHandler {
   if (!fn.assetPath) {
     throw new Error(`function ${fn.logicalId} has no aws:asset:path metadata: synthesize with asset metadata, or pass a handler for it`);
   }
   const dot = fn.handler.lastIndexOf('.');
-  const file = path.resolve(assemblyDir, fn.assetPath, fn.handler.slice(0, dot));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const handler = require(file)[fn.handler.slice(dot + 1)];
+  const base = path.resolve(assemblyDir, fn.assetPath, fn.handler.slice(0, dot));
+  const file = ['.js', '.cjs', ''].map(ext => base + ext).find(f => fs.existsSync(f) && fs.statSync(f).isFile());
+  if (file === undefined) {
+    throw new Error(`function ${fn.logicalId}: no handler file ${base}.js`);
+  }
+  const handler = freshModule(file)[fn.handler.slice(dot + 1)] as LambdaHandler;
   if (typeof handler !== 'function') {
     throw new Error(`function ${fn.logicalId}: ${fn.handler} is not a function in ${file}`);
   }
   return handler;
+}
+
+/**
+ * Compiles `file` as a new CommonJS module instance, bypassing every module cache (jest's too),
+ * and hands it this runner's `process`, so it sees the environment the runner sets.
+ */
+function freshModule(file: string): Record<string, unknown> {
+  const wrapper = vm.compileFunction(fs.readFileSync(file, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname', 'process'], { filename: file });
+  const module = { exports: {} as Record<string, unknown> };
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), process);
+  return module.exports;
+}
+
+/** Variables set for functions so far: each invocation sees its own function's, not another's. */
+const appliedVariables = new Set<string>();
+
+function applyEnvironment(environment: Record<string, string>): void {
+  for (const name of appliedVariables) {
+    if (!(name in environment)) delete process.env[name];
+  }
+  Object.assign(process.env, environment);
+  Object.keys(environment).forEach(name => appliedVariables.add(name));
 }
 
 /** A Step Functions task error: Retry and Catch match `name`, the message becomes the Cause. */
@@ -73,7 +105,7 @@ export function lambdaInvoke(fn: LocalFunction, handler: LambdaHandler, envelope
       memoryLimitInMB: String(fn.memorySize),
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
-    Object.assign(process.env, { AWS_REGION: LOCAL_REGION, AWS_LAMBDA_FUNCTION_NAME: fn.logicalId }, fn.environment);
+    applyEnvironment({ AWS_REGION: LOCAL_REGION, AWS_LAMBDA_FUNCTION_NAME: fn.logicalId, ...fn.environment });
     let result: unknown;
     try {
       result = await handler(structuredClone(payload), context);

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { TemplateAttribute } from '../../src/contract';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
+import { TemplateAttribute } from '../../src/contract';
 
 /** A template file is wrong: the message names the file, the template and the field. */
 export class TemplateFileError extends Error {

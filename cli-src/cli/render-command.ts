@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EXIT_FAILED, EXIT_OK, parseJsonOption, UsageError } from './cli-io';
+import type { Command } from './command';
+import { loadOrReport } from './validate-command';
+import { renderRequest } from '../template-files/template-syntax';
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'render a template with params and show the request, without sending it',
+  help: `Usage: templated-api-caller render <template-file> [--params <json> | --params-file <file>] [options]
+
+Renders url, headers and payload exactly as the renderer Lambda would and prints the request
+that would be sent. Nothing is sent and no address is resolved.
+
+Options:
+  --params <json>        params as a JSON object, e.g. '{"orderId":"ord-1"}'
+  --params-file <file>   params from a JSON file
+  --name <name>          which template, when the file holds several
+  --method <method>      which method, when the file holds several templates of that name
+  --json                 print the request as JSON
+
+Exit code 0 when the template rendered, 1 when it did not (the error is printed by name).`,
+  options: {
+    'params': { type: 'string' },
+    'params-file': { type: 'string' },
+    'name': { type: 'string' },
+    'method': { type: 'string' },
+    'json': { type: 'boolean' },
+  },
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError('name one template file');
+    if (values.params !== undefined && values['params-file'] !== undefined) {
+      throw new UsageError('give --params or --params-file, not both');
+    }
+    const params = values['params-file'] !== undefined
+      ? parseJsonOption(readFile(values['params-file'] as string, io.cwd), '--params-file')
+      : parseJsonOption(values.params as string | undefined, '--params');
+    const entries = loadOrReport(positionals, io);
+    if (entries === undefined) return EXIT_FAILED;
+    const matching = entries.filter(e =>
+      (values.name === undefined || e.item.PK === values.name)
+      && (values.method === undefined || e.item.SK === String(values.method).toUpperCase()));
+    if (matching.length !== 1) {
+      const found = entries.map(e => `${e.item.PK} ${e.item.SK}`).join(', ');
+      throw new UsageError(`${matching.length === 0 ? 'no' : 'more than one'} template matches; the file has: ${found} (use --name and --method)`);
+    }
+    let request;
+    try {
+      request = renderRequest(matching[0].item, params);
+    } catch (error) {
+      io.err(`✘ ${(error as Error).name}: ${(error as Error).message}`);
+      return EXIT_FAILED;
+    }
+    if (values.json) {
+      io.out(JSON.stringify(request, null, 2));
+    } else {
+      io.out(`${request.method} ${request.url}`);
+      for (const [name, value] of Object.entries(request.headers)) io.out(`${name}: ${value}`);
+      if (request.body !== undefined) io.out(`\n${request.body}`);
+    }
+    return EXIT_OK;
+  },
+};
+
+function readFile(file: string, cwd: string): string {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch {
+    throw new UsageError(`${file}: cannot read the file`);
+  }
+}

@@ -1,0 +1,189 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { main } from '../../../cli-src/cli';
+import { LocalDynamoDb } from '../../../cli-src/local-runner';
+import { buildExampleApp } from '../../../examples/app';
+import { startSampleApi, SampleApi } from '../../../examples/sample-api';
+
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples', 'templates');
+const CLI_BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'cli', 'index.js');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: l => out.push(l), err: l => err.push(l), cwd: process.cwd() });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function tempFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tac-cli-'));
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+}
+
+describe('templated-api-caller (in-process)', () => {
+  test('without a command: the command list and exit code 2; --help on every command', async () => {
+    const none = await cli();
+    expect(none.code).toBe(2);
+    expect(none.out).toMatch(/Commands:\n {2}render .*\n {2}validate .*\n {2}put .*\n {2}run /);
+    for (const command of ['render', 'validate', 'put', 'run']) {
+      const help = await cli(command, '--help');
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(new RegExp(`^Usage: templated-api-caller ${command} `));
+    }
+  });
+
+  test('an unknown command or option is a usage error (exit 2) with the usage', async () => {
+    expect(await cli('deploy')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'deploy'/) });
+    expect(await cli('validate', '--frobnicate', EXAMPLES)).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown option '--frobnicate'[\s\S]*Usage: templated-api-caller validate/) });
+  });
+
+  describe('render', () => {
+    test('shows the request the renderer would send', async () => {
+      const result = await cli('render', path.join(EXAMPLES, 'create-order.yaml'), '--params',
+        JSON.stringify({ idempotencyKey: 'k-1', customer: 'Ada', items: [{ sku: 'A', quantity: '2' }] }));
+      expect(result.code).toBe(0);
+      const [requestLine, ...rest] = result.out.split('\n');
+      expect(requestLine).toBe('POST https://api.example.com/orders');
+      expect(rest).toEqual(expect.arrayContaining(['Content-Type: application/json', 'Idempotency-Key: k-1']));
+      const body = result.out.slice(result.out.indexOf('\n\n') + 2);
+      expect(JSON.parse(body)).toEqual({ customer: 'Ada', items: [{ sku: 'A', quantity: 2 }], note: null });
+    });
+
+    test('--json, and a GET carries no body', async () => {
+      const result = await cli('render', path.join(EXAMPLES, 'get-order.yaml'), '--json', '--params', '{"orderId":"a b"}');
+      expect(JSON.parse(result.out)).toEqual({
+        method: 'GET',
+        url: 'https://api.example.com/orders/a%20b?fields=id%2Cstatus',
+        headers: { 'Accept': 'application/json', 'X-Request-Id': 'none' },
+      });
+    });
+
+    test('a missing param is a TemplateRenderError naming the variable, exit 1', async () => {
+      const result = await cli('render', path.join(EXAMPLES, 'get-order.yaml'));
+      expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/TemplateRenderError: url: .*orderId.* is undefined/) });
+    });
+
+    test('--params must be a JSON object', async () => {
+      expect(await cli('render', path.join(EXAMPLES, 'get-order.yaml'), '--params', '[1]')).toMatchObject({ code: 2, err: expect.stringMatching(/--params must be a JSON object/) });
+    });
+  });
+
+  describe('validate', () => {
+    test('accepts the example templates', async () => {
+      const result = await cli('validate', EXAMPLES);
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(/✔ create-order POST[\s\S]*4 of 4 templates valid/);
+    });
+
+    test('reports syntax errors with the part and line, and a non-http URL, exit 1', async () => {
+      const file = tempFile('bad.yaml', [
+        'name: bad', 'method: post', 'url: ftp://example.com/{{ x }}',
+        'headers:', '  X-One: "{{ a }"', 'payload: |', '  line one', '  {{ x + }}',
+      ].join('\n'));
+      const result = await cli('validate', file);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/bad POST .*TemplateRenderError: header X-One: /);
+      expect(result.err).toMatch(/bad POST .*TemplateRenderError: payload: .*line 2/);
+      expect(result.err).toMatch(/bad POST .*url must start with http:\/\/ or https:\/\//);
+      expect(result.out).toMatch(/0 of 1 templates valid/);
+    });
+
+    test('refuses unknown fields and bad methods naming the file and field', async () => {
+      const typo = tempFile('typo.yaml', 'name: t\nmethod: GET\nurl: https://x.example\nheader: {}\n');
+      expect(await cli('validate', typo)).toMatchObject({ code: 1, err: expect.stringMatching(/typo\.yaml: unknown field header/) });
+      const method = tempFile('method.json', '{"name":"t","method":"FETCH","url":"https://x.example"}');
+      expect(await cli('validate', method)).toMatchObject({ code: 1, err: expect.stringMatching(/method\.json: attribute SK must be one of GET, /) });
+    });
+  });
+
+  describe('put', () => {
+    let db: LocalDynamoDb;
+    // The CLI uses the SDK's default credential chain; dynalite accepts any credentials.
+    const savedEnv = { ...process.env };
+    beforeAll(async () => {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+      db = await LocalDynamoDb.start();
+      await db.createTables([{
+        logicalId: 'T',
+        tableName: 'templates',
+        keySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+        attributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
+      }]);
+    });
+    afterAll(async () => {
+      process.env = savedEnv;
+      await db.close();
+    });
+
+    test('writes every template as the item the renderer reads', async () => {
+      const result = await cli('put', EXAMPLES, '--table', 'templates', '--endpoint', db.endpoint, '--region', 'local-1');
+      expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/4 templates written to templates/) });
+      const { Item } = await db.client.send(new GetItemCommand({ TableName: 'templates', Key: { PK: { S: 'get-order' }, SK: { S: 'GET' } } }));
+      expect(unmarshall(Item!)).toMatchObject({ PK: 'get-order', SK: 'GET', timeoutMs: 5000, headers: { Accept: 'application/json' } });
+    });
+
+    test('writes nothing when a template is invalid, and needs --table', async () => {
+      const bad = tempFile('bad.yaml', 'name: never-written\nmethod: GET\nurl: "https://x.example/{{ a"\n');
+      const result = await cli('put', bad, '--table', 'templates', '--endpoint', db.endpoint, '--region', 'local-1');
+      expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/nothing written/) });
+      const { Item } = await db.client.send(new GetItemCommand({ TableName: 'templates', Key: { PK: { S: 'never-written' }, SK: { S: 'GET' } } }));
+      expect(Item).toBeUndefined();
+      expect(await cli('put', EXAMPLES)).toMatchObject({ code: 2, err: expect.stringMatching(/--table is required/) });
+    });
+
+    test('a table that does not exist is a named failure, exit 1', async () => {
+      const result = await cli('put', EXAMPLES, '--table', 'missing', '--endpoint', db.endpoint, '--region', 'local-1');
+      expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/writing to table missing failed: ResourceNotFoundException/) });
+    });
+  });
+
+  describe('run', () => {
+    let api: SampleApi;
+    let templateFile: string;
+    let templates: string;
+    beforeAll(async () => {
+      api = await startSampleApi();
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tac-cdk-out-'));
+      const { app, stack } = buildExampleApp(new App({ outdir }));
+      app.synth();
+      templateFile = path.join(outdir, `${stack.artifactId}.template.json`);
+      templates = tempFile('local.yaml', `name: get-order\nmethod: GET\nurl: "${api.origin}/orders/{{ orderId }}"\n`);
+    });
+    afterAll(() => api.close());
+
+    test('runs the synthesized state machine against a real API and prints every state', async () => {
+      const result = await cli('run', templateFile, '--templates', templates, '--allow-private-networks', '--env', 'ALLOWED_HOSTS=127.0.0.1',
+        '--input', '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1002"}}');
+      expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toMatch(/FetchTemplate[\s\S]*CallApi[\s\S]*CheckStatus[\s\S]*SUCCEEDED in \d+ ms, 4 state transitions/);
+      expect(result.out).toMatch(/"status": "pending"/);
+      expect(api.count('/orders/ord-1002')).toBe(1);
+    });
+
+    test('a failed execution exits 1; private networks and hosts off the allow-list stay blocked', async () => {
+      const input = '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1001"}}';
+      const privateNetwork = await cli('run', templateFile, '--templates', templates, '--output-only', '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', input);
+      expect(privateNetwork.code).toBe(1);
+      expect(JSON.parse(privateNetwork.out)).toMatchObject({ error: 'BlockedDestinationError', cause: expect.stringMatching(/127\.0\.0\.1/) });
+      const notAllowed = await cli('run', templateFile, '--templates', templates, '--output-only', '--allow-private-networks', '--input', input);
+      expect(JSON.parse(notAllowed.out)).toMatchObject({ error: 'BlockedDestinationError', cause: expect.stringMatching(/not in ALLOWED_HOSTS/) });
+      expect(api.count('/orders/ord-1001')).toBe(0);
+      expect(await cli('run', templateFile, '--env', 'oops', '--input', input)).toMatchObject({ code: 2, err: expect.stringMatching(/--env oops: expected NAME=value/) });
+    });
+  });
+});
+
+describe('the bundled CLI (assets/cli/index.js)', () => {
+  test('is executable and runs on its own', () => {
+    expect(execFileSync(CLI_BUNDLE, ['--help'], { encoding: 'utf8' })).toMatch(/^Usage: templated-api-caller <command>/);
+    const validate = spawnSync(process.execPath, [CLI_BUNDLE, 'validate', EXAMPLES], { encoding: 'utf8' });
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toMatch(/4 of 4 templates valid/);
+  });
+});

@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseTemplateFile, parseTimeout, readTemplateFiles } from '../../../cli-src/template-files/template-file';
+import { couldBeHttpUrl } from '../../../cli-src/template-files/template-syntax';
+
+describe('parseTemplateFile', () => {
+  test('turns the ApiTemplate fields into the table item', () => {
+    const [entry] = parseTemplateFile([
+      'name: get-user', 'method: get', 'url: "https://api.example.com/users/{{ id }}"',
+      'headers: { Accept: application/json }', 'timeout: 1.5s', 'description: a user',
+    ].join('\n'), 'user.yaml');
+    expect(entry).toEqual({
+      source: 'user.yaml',
+      item: { PK: 'get-user', SK: 'GET', url: 'https://api.example.com/users/{{ id }}', headers: { Accept: 'application/json' }, timeoutMs: 1500, description: 'a user' },
+    });
+  });
+
+  test('a list, JSON, and several YAML documents each give several templates', () => {
+    expect(parseTemplateFile('[{"name":"a","method":"GET","url":"https://a.example"},{"name":"b","method":"GET","url":"https://b.example"}]', 'x.json')
+      .map(e => e.source)).toEqual(['x.json#1', 'x.json#2']);
+    expect(parseTemplateFile('name: a\nmethod: GET\nurl: https://a.example\n---\nname: b\nmethod: GET\nurl: https://b.example\n', 'x.yaml')
+      .map(e => e.item.PK)).toEqual(['a', 'b']);
+  });
+
+  test.each([
+    ['name: a\nmethod: GET\n', /x\.yaml: field url must be a non-empty string/],
+    ['- 1\n', /x\.yaml: a template must be a mapping/],
+    ['', /x\.yaml: no template in the file/],
+    ['name: a\nmethod: GET\nurl: u\npayload: { a: 1 }\n', /x\.yaml: attribute payload must be a string/],
+    ['name: a\nmethod: GET\nurl: u\nheaders: { "Bad Name": x }\n', /x\.yaml: attribute headers has an invalid header name/],
+    ['name: a\nmethod: GET\nurl: u\ntimeout: soon\n', /x\.yaml: field timeout must be a duration like 500ms, 10s or 2m \(got "soon"\)/],
+    ['name: a\nmethod: GET\nurl: u\ntimeout: 20m\n', /x\.yaml: attribute timeoutMs must be an integer from 1 to 900000/],
+    ['name: [a\n', /x\.yaml: /],
+  ])('refuses %j', (text, message) => {
+    expect(() => parseTemplateFile(text, 'x.yaml')).toThrow(message);
+  });
+});
+
+describe('readTemplateFiles', () => {
+  test('reads the template files of a directory in name order and refuses duplicates', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tac-files-'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'name: b\nmethod: GET\nurl: https://b.example\n');
+    fs.writeFileSync(path.join(dir, 'a.json'), '{"name":"a","method":"GET","url":"https://a.example"}');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a template');
+    expect(readTemplateFiles([dir]).map(e => e.item.PK)).toEqual(['a', 'b']);
+    fs.writeFileSync(path.join(dir, 'c.yml'), 'name: a\nmethod: get\nurl: https://c.example\n');
+    expect(() => readTemplateFiles([dir])).toThrow(/c\.yml: template a GET is also defined in .*a\.json/);
+    expect(() => readTemplateFiles([path.join(dir, 'nope.yaml')])).toThrow(/nope\.yaml: no such file or directory/);
+  });
+});
+
+describe('parseTimeout', () => {
+  test.each([[5, 5000], ['250ms', 250], ['2m', 120_000], ['0.5s', 500]])('%j is %d ms', (value, ms) => {
+    expect(parseTimeout(value, 'f')).toBe(ms);
+  });
+});
+
+describe('couldBeHttpUrl', () => {
+  test.each([
+    ['https://a.example/{{ x }}', true],
+    ['{{ base }}/x', true],
+    ['http{{ s }}://a', true],
+    ['ftp://a.example', false],
+    ['api.example.com/x', false],
+  ])('%s → %s', (url, expected) => {
+    expect(couldBeHttpUrl(url)).toBe(expected);
+  });
+});
