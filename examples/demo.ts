@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
 import { startSampleApi } from './sample-api';
-import { formatExecution } from '../cli-src/local-runner';
+import { formatExecution, formatLogLine } from '../cli-src/local-runner';
 import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
 import { readTemplateFiles } from '../cli-src/template-files/template-file';
 
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
       console.log(`  input  ${JSON.stringify(scenario.input)}`);
       console.log(formatExecution(record));
       if (response) console.log(`  response HTTP ${response.statusCode}: ${JSON.stringify(response.body)}`);
-      for (const line of record.logs) console.log(`  log ${line}`);
+      for (const line of record.logs) console.log(`  log ${formatLogLine(line)}`);
       console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
       failures += problems.length === 0 ? 0 : 1;
     }

@@ -49,10 +49,39 @@ export function formatExecution(record: ExecutionRecord): string {
   });
   const summary = record.status === 'SUCCEEDED'
     ? `SUCCEEDED in ${record.durationMs} ms, ${record.stateTransitions} state transitions`
-    : `${record.status} in ${record.durationMs} ms: ${record.error ?? ''}${record.cause ? ` (${truncate(record.cause, 160)})` : ''}`;
+    : `${record.status} in ${record.durationMs} ms: ${record.error ?? ''}${record.cause ? ` (${truncate(causeMessage(record.cause), 160)})` : ''}`;
   return [...rows, `  ${summary}`].join('\n');
+}
+
+/** A Lambda error's cause is its error payload as JSON: the message is what a reader wants. */
+function causeMessage(cause: string): string {
+  try {
+    const payload = JSON.parse(cause);
+    return typeof payload?.errorMessage === 'string' ? payload.errorMessage : cause;
+  } catch {
+    return cause;
+  }
 }
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * One function log line, shortened for reading: a structured (JSON) line keeps its scalar
+ * fields as `key=value`; anything else is returned as is.
+ */
+export function formatLogLine(line: string): string {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return line;
+  const { level, message, ...fields } = entry as Record<string, unknown>;
+  const scalars = Object.entries(fields)
+    .filter(([, value]) => value !== '' && value !== null && typeof value !== 'object')
+    .map(([key, value]) => `${key}=${value}`);
+  return [level, message, ...scalars].filter(part => part !== undefined).join(' ');
 }

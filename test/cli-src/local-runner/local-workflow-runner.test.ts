@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { formatExecution, LocalWorkflowRunner } from '../../../cli-src/local-runner';
+import { formatExecution, formatLogLine, LocalWorkflowRunner } from '../../../cli-src/local-runner';
 import { runnerForConstruct } from '../../../cli-src/local-runner/from-stack';
 
 // A small workflow of the same shape as TemplatedApiCaller's, built here so the runner is
@@ -175,5 +175,16 @@ describe('LocalWorkflowRunner.fromTemplate', () => {
 
   test('refuses a template without exactly one state machine, listing what it found', async () => {
     await expect(LocalWorkflowRunner.fromTemplate({ Resources: {} })).rejects.toThrow(/exactly one AWS::StepFunctions::StateMachine.*found: none/);
+  });
+});
+
+describe('formatLogLine', () => {
+  test('keeps the scalar fields of a structured line, in order', () => {
+    expect(formatLogLine('{"level":"INFO","message":"api call","template":"t","status":200,"host":"","headers":{"a":"b"}}'))
+      .toBe('INFO api call template=t status=200');
+  });
+  test('leaves other lines alone', () => {
+    expect(formatLogLine('plain text')).toBe('plain text');
+    expect(formatLogLine('[1,2]')).toBe('[1,2]');
   });
 });
