@@ -25,7 +25,7 @@ export function installJinjaCompiler(): void {
     return;
   }
   installed = true;
-  runtime.jinja = { ...operators, truthy };
+  runtime.jinja = { ...operators, truthy, loopCycle };
   const proto = compiler.Compiler.prototype;
   const original = (name: string): CompileMethod => proto[name];
 
@@ -131,15 +131,13 @@ export function installJinjaCompiler(): void {
     this._emit(`, ${node.names as number})`);
   };
 
-  // loop.cycle, loop.previtem and loop.nextitem, which nunjucks' loop object lacks.
-  type EmitLoopBindings = (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void;
-  const bindings = proto as unknown as { _emitLoopBindings: EmitLoopBindings };
-  const emitLoopBindings = bindings._emitLoopBindings;
-  bindings._emitLoopBindings = function (node, arr, i, len) {
-    emitLoopBindings.call(this, node, arr, i, len);
-    this._emitLine(`frame.set("loop.cycle", (...values) => values[${i} % values.length]);`);
-    this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
-    this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined);`);
+  // The `loop` variable as one object per iteration (nunjucks sets eight dotted names, each
+  // split and walked on every iteration), plus cycle, previtem and nextitem, which it lacks.
+  const bindings = proto as unknown as { _emitLoopBindings: (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void };
+  bindings._emitLoopBindings = function (_node, arr, i, len) {
+    this._emitLine(`frame.set("loop", { index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, revindex0: ${len} - ${i} - 1, `
+      + `first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.jinja.loopCycle, `
+      + `previtem: ${i} > 0 ? ${arr}[${i} - 1] : undefined, nextitem: ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined });`);
   };
 
   const compileSet = original('compileSet');
@@ -157,6 +155,11 @@ export function installJinjaCompiler(): void {
     }
     compilePair.call(this, node, frame);
   };
+}
+
+/** loop.cycle('odd', 'even'): bound to the loop object by the sandbox's member lookup. */
+function loopCycle(this: { index0: number }, ...values: unknown[]): unknown {
+  return values[this.index0 % values.length];
 }
 
 function strict(compile: CompileMethod): CompileMethod {

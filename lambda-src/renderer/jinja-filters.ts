@@ -20,17 +20,20 @@ function isKeywordArgs(value: unknown): value is Record<string, unknown> {
 type Filter = (this: FilterContext, ...args: unknown[]) => unknown;
 type Arguments = Record<string, unknown> & { varargs: unknown[] };
 
+const NO_VARARGS: unknown[] = [];
+
 /** Jinja2-style signature: positional parameters, defaults, keyword arguments, *args. */
 function filter(params: string[], defaults: Record<string, unknown>, body: (this: FilterContext, args: Arguments) => unknown): Filter {
+  const defaultNames = Object.keys(defaults);
   return function (this: FilterContext, ...raw: unknown[]) {
-    const last = raw[raw.length - 1];
-    const keywords = isKeywordArgs(last) ? (raw.pop() as Record<string, unknown>) : {};
-    const args: Arguments = { ...defaults, varargs: raw.slice(params.length) };
-    params.forEach((name, index) => {
-      if (index < raw.length) args[name] = raw[index];
-    });
-    for (const [name, value] of Object.entries(keywords)) {
-      if (name !== '__keywords') args[name] = value;
+    const keywords = raw.length > 0 && isKeywordArgs(raw[raw.length - 1]) ? (raw.pop() as Record<string, unknown>) : undefined;
+    const args = { varargs: raw.length > params.length ? raw.slice(params.length) : NO_VARARGS } as Arguments;
+    for (const name of defaultNames) args[name] = defaults[name];
+    for (let index = 0; index < params.length && index < raw.length; index++) args[params[index]] = raw[index];
+    if (keywords !== undefined) {
+      for (const name of Object.keys(keywords)) {
+        if (name !== '__keywords') args[name] = keywords[name];
+      }
     }
     return body.call(this, args);
   };

@@ -57,8 +57,9 @@ function pyNumber(value: number): string {
   if (!Number.isFinite(value)) {
     return value > 0 ? 'inf' : '-inf';
   }
+  const text = String(value);
   // Python prints exponents with at least two digits (1e-07).
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+  return text.includes('e') ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
 }
 
 function reprString(value: string): string {
@@ -140,8 +141,13 @@ function dumps(value: unknown, unit: string | undefined, current: string): strin
 
 const JSON_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 
+const NEEDS_JSON_ESCAPE = /[^\x20-\x7e]|["\\]/;
+
 /** ensure_ascii: everything outside printable ASCII becomes \uXXXX (UTF-16 units, like Python). */
 function jsonString(value: string): string {
+  if (!NEEDS_JSON_ESCAPE.test(value)) {
+    return `"${value}"`;
+  }
   let out = '"';
   for (let index = 0; index < value.length; index++) {
     const char = value[index];

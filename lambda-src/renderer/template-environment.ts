@@ -19,6 +19,22 @@ import { installSandbox } from './sandbox';
 /** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
 export const MAX_RANGE = 100_000;
 
+/**
+ * nunjucks' Frame.set splits every name on '.' (for `loop.index`-style names); loop variables
+ * and set targets never contain one, so skip the split for them. Same behaviour, less work.
+ */
+function speedUpFrameSet(): void {
+  const frame = runtime.Frame.prototype;
+  const set = frame.set;
+  frame.set = function (this: { variables: Record<string, unknown> }, name: string, value: unknown, resolveUp?: boolean) {
+    if (!resolveUp && !name.includes('.')) {
+      this.variables[name] = value;
+      return;
+    }
+    set.call(this, name, value, resolveUp);
+  };
+}
+
 let environment: Environment | undefined;
 
 export function templateEnvironment(): Environment {
@@ -34,6 +50,7 @@ function createEnvironment(): Environment {
   installJinjaParser();
   // Python's str() for everything printed; autoescape is off, so no escaping either. Printing
   // an undefined result (`[] | first`, a missing attr()) is an error, as under StrictUndefined.
+  speedUpFrameSet();
   runtime.suppressValue = (value) => {
     if (value === undefined) {
       throw new TemplateRenderError('an undefined value was printed');

@@ -17,6 +17,7 @@ declare module 'nunjucks/src/runtime' {
     suppressValue: (value: unknown, autoescape: boolean) => unknown;
     /** Jinja2 operators the patched compiler emits calls to (jinja-operators.ts). */
     jinja?: object;
+    Frame: { prototype: { set(name: string, value: unknown, resolveUp?: boolean): void } };
   }
   const runtime: Runtime;
   export default runtime;
