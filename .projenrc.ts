@@ -60,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
 
-  gitignore: ['/assets/', '/cdk.out/', '/examples/cdk.out/', '/.ci/node22/'],
+  gitignore: ['/assets/', '/cdk.out/', '/examples/cdk.out/'],
 });
 
 // lambda-src and cli-src are bundled by esbuild: their packages are devDependencies on purpose.
@@ -139,6 +139,10 @@ project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });
 project.testTask.prependSpawn(bundleCli);
 project.testTask.prependSpawn(bundleRenderer);
 project.addPackageIgnore('!/assets/');
+// The package ships lib/, the bundles in assets/ and the docs; sources and tooling stay here.
+for (const path of ['/lambda-src/', '/cli-src/', '/examples/', '/bench/', '/build-tools/', '/.ci/', '/test/']) {
+  project.addPackageIgnore(path);
+}
 
 // Python packaging that works offline: jsii-pacmak's stock python target pip-installs
 // pinned build tools from PyPI. Generate the code only, then build with Debian's tools.
