@@ -37,8 +37,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.0.0',
     'cdk-nag@^3.0.0',
     'aws-local-stepfunctions@^3.0.0',
-    'yaml@^2.8.0',
+    // Provided by the Lambda runtime: external in the bundles, installed here for types and tests.
+    '@aws-sdk/client-secrets-manager',
   ],
+  // ApiTemplate.fromFile parses YAML at synth time; jsii allows only bundled non-jsii dependencies.
+  bundledDeps: ['yaml@^2.8.0'],
 
   // One dev tsconfig type-checks src, lambda-src, cli-src, test, bench, examples and this file;
   // jest (ts-jest) and eslint use it.
@@ -117,12 +120,28 @@ const bundleRenderer = project.addTask('bundle:renderer', {
         '--bundle --platform=node --target=node22 --format=cjs --minify',
         '--legal-comments=external',
         '--external:chokidar --external:fsevents',
+        // Secrets Manager's client comes with the Lambda runtime; util-dynamodb stays bundled.
+        '--external:@aws-sdk/client-secrets-manager',
         '--outfile=assets/renderer/index.js',
       ].join(' '),
     },
   ],
 });
 project.preCompileTask.spawn(bundleRenderer);
+
+// The template seeder (the custom resource writing ApiTemplates to the table): same flags,
+// the AWS SDK v3 of the Lambda runtime. lambda-src is type-checked by bundle:renderer.
+const bundleSeeder = project.addTask('bundle:template-seeder', {
+  description: 'Bundle the template seeder Lambda into assets/template-seeder',
+  exec: [
+    'esbuild lambda-src/template-seeder/index.ts',
+    '--bundle --platform=node --target=node22 --format=cjs --minify',
+    '--legal-comments=external',
+    '--external:chokidar --external:fsevents --external:@aws-sdk/*',
+    '--outfile=assets/template-seeder/index.js',
+  ].join(' '),
+});
+project.preCompileTask.spawn(bundleSeeder);
 
 // The CLI (render, validate, put, run) with everything it uses bundled, so the package keeps
 // no runtime dependencies: jsii only allows jsii modules there.
@@ -138,6 +157,7 @@ project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });
 // Tests load the bundles too (the construct points at the renderer, CLI tests run the CLI).
 project.testTask.prependSpawn(bundleCli);
 project.testTask.prependSpawn(bundleRenderer);
+project.testTask.prependSpawn(bundleSeeder);
 project.addPackageIgnore('!/assets/');
 // The package ships lib/, the bundles in assets/ and the docs; sources and tooling stay here.
 for (const path of ['/lambda-src/', '/cli-src/', '/examples/', '/bench/', '/build-tools/', '/.ci/', '/test/']) {

@@ -17,6 +17,8 @@ export class TemplateAttribute {
   public static readonly PAYLOAD = 'payload';
   /** Per-template timeout of the HTTP call, in milliseconds. */
   public static readonly TIMEOUT_MS = 'timeoutMs';
+  /** What the template is for (never sent). */
+  public static readonly DESCRIPTION = 'description';
 
   private constructor() {}
 }
@@ -67,6 +69,35 @@ export class RendererEnvironment {
   public static readonly REDACT_HEADERS = 'REDACT_HEADERS';
   /** Comma-separated top-level param names whose values are secrets: redacted wherever they would appear in logs. */
   public static readonly SECRET_PARAM_NAMES = 'SECRET_PARAM_NAMES';
+  /** JSON object of secret name (as templates reference it under `secrets`) to Secrets Manager secret ARN. */
+  public static readonly SECRET_ARNS = 'SECRET_ARNS';
+  /** Seconds a fetched secret value is reused before it is fetched again (default 300). */
+  public static readonly SECRETS_CACHE_TTL_SECONDS = 'SECRETS_CACHE_TTL_SECONDS';
+
+  private constructor() {}
+}
+
+/**
+ * Names templates see besides the execution's params.
+ */
+export class TemplateContext {
+  /**
+   * The configured secrets: `{{ secrets.apiKey }}`, or a field of a JSON secret
+   * (`{{ secrets.apiKey.token }}`). A param of this name is refused (`InvalidTemplateError`).
+   */
+  public static readonly SECRETS = 'secrets';
+
+  private constructor() {}
+}
+
+/**
+ * Properties of the custom resource that writes `ApiTemplate`s to the table at deploy time.
+ */
+export class TemplateSeedingProperty {
+  /** Name of the template table. */
+  public static readonly TABLE_NAME = 'TableName';
+  /** The template items (plain attributes of `TemplateAttribute`). */
+  public static readonly TEMPLATES = 'Templates';
 
   private constructor() {}
 }

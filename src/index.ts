@@ -7,3 +7,4 @@ export * from './renderer-function';
 export * from './workflow-logging';
 export * from './alarms';
 export * from './templated-api-caller';
+export * from './api-template';

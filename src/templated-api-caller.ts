@@ -1,16 +1,19 @@
-import { Annotations, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WorkflowAlarmOptions } from './alarms';
+import { ApiTemplate } from './api-template';
 import { workflowAlarms } from './private/alarms';
 import { apiCallWorkflow } from './private/api-call-workflow';
 import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
 import { checkRetryableStatuses, rendererFunction } from './private/renderer-function';
+import { MAX_SEEDED_BYTES, templateItem, templateSeedingResource } from './private/template-seeding';
 import { templateTable } from './private/template-table';
 import { ValidationError } from './private/validation-error';
 import { RendererFunctionOptions } from './renderer-function';
@@ -82,6 +85,35 @@ export interface TemplatedApiCallerProps {
    * @default - none
    */
   readonly secretParamNames?: string[];
+
+  /**
+   * Request templates kept in code, written to the table at deploy time by one custom resource:
+   * templates removed from this list are deleted from the table on the next deployment, and all
+   * of them with the stack. Fields are checked at synth time, template syntax at deploy time
+   * (before anything is written). More can be added with `addTemplate()`.
+   *
+   * @default - none: the table's templates are managed outside the stack
+   */
+  readonly templates?: ApiTemplate[];
+
+  /**
+   * Secrets Manager secrets templates may use, by the name they use: `{{ secrets.apiKey }}`, or a
+   * field of a JSON secret, `{{ secrets.apiKey.token }}`. The renderer is granted read access and
+   * fetches a secret when a template first needs it; values never enter the execution's input,
+   * output or history, and are redacted from the renderer's logs and error messages.
+   * Names are identifiers (letters, digits, `_`, not starting with a digit).
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, secretsmanager.ISecret>;
+
+  /**
+   * How long the renderer reuses a fetched secret value before fetching it again (whole seconds,
+   * at most one day). A rotated secret is picked up within this time.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly secretsCacheTtl?: Duration;
 
   /**
    * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them
@@ -201,6 +233,8 @@ export interface TemplatedApiCallerProps {
 }
 
 const EXPRESS_LIMIT = Duration.minutes(5);
+// `secrets.<name>` must be a plain attribute access in a template.
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
 /**
@@ -226,6 +260,11 @@ export class TemplatedApiCaller extends Construct {
   public readonly executionsThrottledAlarm?: cloudwatch.Alarm;
   /** Alarm on `ExecutionsTimedOut` (undefined when alarms are disabled). */
   public readonly executionsTimedOutAlarm?: cloudwatch.Alarm;
+
+  /** The templates added so far, by `'name' METHOD`. */
+  private readonly seededTemplates = new Map<string, ApiTemplate>();
+  private seededBytes = 0;
+  private seedingResource?: CustomResource;
 
   constructor(scope: Construct, id: string, props: TemplatedApiCallerProps = {}) {
     super(scope, id);
@@ -255,6 +294,18 @@ export class TemplatedApiCaller extends Construct {
     if (props.logging?.destination && props.logging.retention !== undefined) {
       throw new ValidationError('logging.retention', 'applies to the log group the construct creates; it cannot be combined with `logging.destination`', this);
     }
+    const secrets = Object.entries(props.secrets ?? {});
+    for (const [name] of secrets) {
+      if (!SECRET_NAME.test(name)) {
+        throw new ValidationError(`secrets.${name}`, 'a secret name must be an identifier (letters, digits and _, not starting with a digit), as templates use it in `secrets.<name>`', this);
+      }
+    }
+    if (props.secretsCacheTtl !== undefined) {
+      if (secrets.length === 0) {
+        throw new ValidationError('secretsCacheTtl', 'applies to `secrets`, and none are given', this);
+      }
+      checkWholeSeconds(this, 'secretsCacheTtl', props.secretsCacheTtl, Duration.seconds(0), Duration.days(1));
+    }
 
     this.table = templateTable(this, 'Table', props.table, props.tableProps);
 
@@ -266,7 +317,13 @@ export class TemplatedApiCaller extends Construct {
       defaultCallTimeout: props.defaultCallTimeout ?? Duration.seconds(10),
       redactHeaders: props.redactHeaders,
       secretParamNames: props.secretParamNames,
+      secretArns: secrets.length === 0 ? undefined
+        : Stack.of(this).toJsonString(Object.fromEntries(secrets.map(([name, secret]) => [name, secret.secretArn]))),
+      secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.minutes(5),
     }, props.rendererOptions);
+    for (const [, secret] of secrets) {
+      secret.grantRead(this.rendererFunction);
+    }
 
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
       table: this.table,
@@ -306,6 +363,15 @@ export class TemplatedApiCaller extends Construct {
     this.executionsTimedOutAlarm = alarms?.executionsTimedOut;
 
     this.acknowledgeDesignFindings();
+
+    (props.templates ?? []).forEach((template, i) => this.addTemplateAt(template, `templates[${i}]`));
+  }
+
+  /**
+   * Adds a template to those written to the table at deploy time (see `templates`).
+   */
+  public addTemplate(template: ApiTemplate): void {
+    this.addTemplateAt(template, `addTemplate(${template.source})`);
   }
 
   /**
@@ -331,6 +397,27 @@ export class TemplatedApiCaller extends Construct {
    */
   public grantTemplateWrite(grantee: iam.IGrantable): iam.Grant {
     return this.table.grantWriteData(grantee);
+  }
+
+  private addTemplateAt(template: ApiTemplate, prop: string): void {
+    const key = `'${template.name}' ${template.method}`;
+    const first = this.seededTemplates.get(key);
+    if (first !== undefined) {
+      throw new ValidationError(prop, `template ${key} (${template.source}) is already defined (${first.source}); name and method identify a template`, this);
+    }
+    const functionTimeout = this.rendererFunction.timeout ?? Duration.seconds(3);
+    if (template.timeout !== undefined && template.timeout.toMilliseconds() >= functionTimeout.toMilliseconds()) {
+      throw new ValidationError(`${prop}.timeout`, `template ${key} (${template.source}): ${template.timeout.toHumanString()} must be shorter than the renderer function timeout (${functionTimeout.toHumanString()})`, this);
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(templateItem(template)));
+    if (this.seededBytes + bytes > MAX_SEEDED_BYTES) {
+      throw new ValidationError(prop, `template ${key} (${template.source}) brings the templates to ${this.seededBytes + bytes} bytes, `
+        + `more than the ${MAX_SEEDED_BYTES} the seeding custom resource can carry; write large templates to the table with the CLI (templated-api-caller put)`, this);
+    }
+    this.seededTemplates.set(key, template);
+    this.seededBytes += bytes;
+    this.seedingResource ??= templateSeedingResource(this, 'Templates', this.table,
+      () => [...this.seededTemplates.values()].map(templateItem));
   }
 
   // Findings of AwsSolutionsChecks (cdk-nag) that follow from the design, acknowledged where

@@ -3,17 +3,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { TemplatedApiCaller, TemplatedApiCallerProps } from '../src';
+import { ApiTemplate, HttpMethod, TemplatedApiCaller, TemplatedApiCallerProps } from '../src';
 
 /** Synthesizes under AwsSolutionsChecks; returns the plugin's report (synth throws on violations). */
-function nagReport(props: TemplatedApiCallerProps = {}): { error?: Error; report: any } {
+function nagReport(props: TemplatedApiCallerProps = {}, extra?: (stack: Stack) => TemplatedApiCallerProps): { error?: Error; report: any } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
   const app = new App({ outdir });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'Nag');
-  const caller = new TemplatedApiCaller(stack, 'Caller', props);
+  const caller = new TemplatedApiCaller(stack, 'Caller', { ...props, ...extra?.(stack) });
   const client = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
   caller.grantStartExecution(client);
   let error: Error | undefined;
@@ -44,6 +45,16 @@ describe('AwsSolutionsChecks (cdk-nag)', () => {
     const { error, report } = nagReport({ stateMachineType: sfn.StateMachineType.EXPRESS });
     expect(violations(report)).toEqual([]);
     expect(error).toBeUndefined();
+  });
+
+  test('seeded templates and secrets add no unacknowledged finding', () => {
+    const { error, report } = nagReport({
+      templates: [ApiTemplate.of({ name: 'get-user', method: HttpMethod.GET, url: 'https://api.example.com/users/{{ id }}', headers: { Authorization: 'Bearer {{ secrets.apiKey }}' } })],
+    }, (stack) => ({ secrets: { apiKey: new secretsmanager.Secret(stack, 'ApiKey') } }));
+    // The secret itself (no rotation: SMG4) is the user's, not the construct's.
+    expect(violations(report).filter((v) => !v.paths.every((p) => p.startsWith('Nag/ApiKey')))).toEqual([]);
+    expect(violations(report).map((v) => v.ruleName)).toEqual(['AwsSolutions-SMG4']);
+    expect(error).toBeDefined();
   });
 
   test('turning tracing off is reported (the checks do run)', () => {

@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { build, construct, only } from './stacks';
 import { RendererEnvironment, StatusRange } from '../src';
 
@@ -88,7 +89,8 @@ describe('props wired into the function environment', () => {
 });
 
 test('every variable of the RendererEnvironment contract is wired from a prop', () => {
-  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'] });
+  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'] },
+    (stack) => ({ secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') } }));
   const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
   expect(names.length).toBeGreaterThanOrEqual(7);
   expect(Object.keys(rendererOf(template).resource.Properties.Environment.Variables).sort()).toEqual([...names].sort());

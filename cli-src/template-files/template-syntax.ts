@@ -4,8 +4,11 @@ import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { compileTemplate } from '../../lambda-src/renderer/render';
 import { renderRequest as renderItemRequest, type RenderedRequest } from '../../lambda-src/renderer/request';
 import { TemplateAttribute } from '../../src/contract';
+import { couldBeHttpUrl } from '../../src/private/template-file-format';
 
 export type { RenderedRequest };
+// The URL check lives with the template file format, which ApiTemplate shares.
+export { couldBeHttpUrl };
 
 /** Every problem with an item's templates: syntax errors (with line) and a URL that is not http(s). */
 export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[] {
@@ -27,15 +30,6 @@ export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[
     problems.push(`InvalidTemplateError: ${TemplateAttribute.URL} must start with http:// or https://`);
   }
   return problems;
-}
-
-/**
- * What can be told before rendering: the literal text before the first tag must be the start
- * of an http(s) URL. A URL that starts with a tag (`{{ baseUrl }}/x`) is checked when rendered.
- */
-export function couldBeHttpUrl(urlTemplate: string): boolean {
-  const literal = urlTemplate.trimStart().split('{')[0].toLowerCase();
-  return ['http://', 'https://'].some(scheme => literal.startsWith(scheme) || scheme.startsWith(literal));
 }
 
 /** The request the renderer would send for this item and params (nothing is sent or resolved). */

@@ -19,6 +19,9 @@ export interface RendererSettings {
   readonly defaultCallTimeout: Duration;
   readonly redactHeaders?: string[];
   readonly secretParamNames?: string[];
+  /** JSON (a token) of secret name to ARN. */
+  readonly secretArns?: string;
+  readonly secretsCacheTtl?: Duration;
 }
 
 /** Default memory of the renderer function. */
@@ -59,7 +62,7 @@ export function rendererFunction(scope: Construct, id: string, settings: Rendere
   // Our own role instead of the AWSLambdaBasicExecutionRole managed policy: writes to its log group only.
   const functionRole = role ?? new iam.Role(scope, `${id}Role`, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'Renderer of templated-api-caller: writes its logs, reads nothing',
+    description: 'Renderer of templated-api-caller: writes its logs, reads only the secrets it is given',
   });
   if (!role) {
     functionRole.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -122,6 +125,10 @@ function rendererEnvironment(scope: Construct, settings: RendererSettings): Reco
   if (settings.secretParamNames !== undefined) {
     settings.secretParamNames.forEach((name, i) => checkName(scope, `secretParamNames[${i}]`, name, PARAM_NAME, 'a top-level param name'));
     env[RendererEnvironment.SECRET_PARAM_NAMES] = settings.secretParamNames.join(',');
+  }
+  if (settings.secretArns !== undefined) {
+    env[RendererEnvironment.SECRET_ARNS] = settings.secretArns;
+    env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl?.toSeconds() ?? 300);
   }
   return env;
 }

@@ -1,0 +1,187 @@
+import * as fs from 'fs';
+import { Duration } from 'aws-cdk-lib';
+import {
+  ParsedTemplate, parseTemplateText, PlainApiTemplate, TemplateFileFormatError, templateProblems,
+} from './private/template-file-format';
+import { ValidationError } from './private/validation-error';
+
+/**
+ * HTTP methods a template can use (the sort key of its item).
+ */
+export enum HttpMethod {
+  /** GET (sent without a body). */
+  GET = 'GET',
+  /** HEAD (sent without a body). */
+  HEAD = 'HEAD',
+  /** POST */
+  POST = 'POST',
+  /** PUT */
+  PUT = 'PUT',
+  /** PATCH */
+  PATCH = 'PATCH',
+  /** DELETE */
+  DELETE = 'DELETE',
+  /** OPTIONS */
+  OPTIONS = 'OPTIONS',
+}
+
+/**
+ * The fields of a request template. `url`, header values and `payload` are Jinja2 templates
+ * rendered with the execution's `params` (and `secrets`, see `TemplatedApiCallerProps.secrets`).
+ */
+export interface ApiTemplateProps {
+  /**
+   * Template name (the partition key): what an execution's `templateName` selects.
+   */
+  readonly name: string;
+
+  /**
+   * HTTP method (the sort key): what an execution's `method` selects.
+   */
+  readonly method: HttpMethod;
+
+  /**
+   * URL template. Its literal start must be `http://` or `https://`, unless it starts with a tag
+   * (`{{ baseUrl }}/users`), which is checked when rendered.
+   */
+  readonly url: string;
+
+  /**
+   * Header name (an RFC 9110 token) to value template; at most 100 headers.
+   *
+   * @default - no headers
+   */
+  readonly headers?: Record<string, string>;
+
+  /**
+   * Request body template. Refused on GET and HEAD, which are sent without a body.
+   *
+   * @default - no body
+   */
+  readonly payload?: string;
+
+  /**
+   * Timeout of the HTTP call: from 1 ms to 15 minutes, and shorter than the renderer function's
+   * timeout.
+   *
+   * @default - the construct's `defaultCallTimeout`
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * What the template is for; stored with the template, never sent.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * A request template kept in code and written to the template table at deploy time
+ * (`TemplatedApiCallerProps.templates`, `TemplatedApiCaller.addTemplate()`).
+ *
+ * Fields are checked when the template is made; template syntax is checked at deploy time, before
+ * anything is written, by the renderer's own compiler.
+ */
+export class ApiTemplate {
+  /**
+   * A template from its fields.
+   */
+  public static of(props: ApiTemplateProps): ApiTemplate {
+    const label = `ApiTemplate '${props.name}' ${props.method}`;
+    // Callers in other languages (or plain JavaScript) can pass anything: check the types first.
+    for (const field of ['name', 'method', 'url'] as const) {
+      if (typeof props[field] !== 'string') throw new ValidationError(`${label}.${field}`, 'must be a string');
+    }
+    for (const field of ['payload', 'description'] as const) {
+      if (props[field] !== undefined && typeof props[field] !== 'string') throw new ValidationError(`${label}.${field}`, 'must be a string');
+    }
+    for (const [header, value] of Object.entries(props.headers ?? {})) {
+      if (typeof value !== 'string') throw new ValidationError(`${label}.headers`, `the value of '${header}' must be a string`);
+    }
+    let timeoutMs: number | undefined;
+    try {
+      timeoutMs = props.timeout?.toMilliseconds();
+    } catch (error) {
+      throw new ValidationError(`${label}.timeout`, `must be a whole number of milliseconds (${(error as Error).message})`);
+    }
+    return new ApiTemplate({ ...props, timeoutMs, method: props.method.toUpperCase() }, label);
+  }
+
+  /**
+   * The templates of a YAML or JSON file: one template, a list of them, or several YAML
+   * documents, with the fields of `ApiTemplateProps` (`timeout` as `500ms`, `10s`, `2m` or a
+   * number of seconds). The CLI (`templated-api-caller validate|put`) reads the same files.
+   *
+   * @param filePath path of the file, relative to the working directory of the synth
+   */
+  public static fromFile(filePath: string): ApiTemplate[] {
+    if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
+      throw new ValidationError(filePath, 'no such template file');
+    }
+    let parsed: ParsedTemplate[];
+    try {
+      parsed = parseTemplateText(fs.readFileSync(filePath, 'utf8'), filePath);
+    } catch (error) {
+      if (!(error instanceof TemplateFileFormatError)) throw error;
+      throw new ValidationError(error.field === undefined ? error.source : `${error.source}.${error.field}`, error.message.slice(error.source.length + 2));
+    }
+    const seen = new Map<string, string>();
+    return parsed.map(({ source, template }) => {
+      const key = `'${template.name}' ${template.method}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new ValidationError(`${source} (${key})`, `the template is also defined in ${first}`);
+      }
+      seen.set(key, source);
+      return new ApiTemplate(template, `${source} (${key})`);
+    });
+  }
+
+  /** Template name. */
+  public readonly name: string;
+  /** HTTP method. */
+  public readonly method: HttpMethod;
+  /** URL template. */
+  public readonly url: string;
+  /**
+   * Header name to value template.
+   *
+   * @default - no headers
+   */
+  public readonly headers?: Record<string, string>;
+  /**
+   * Request body template.
+   *
+   * @default - no body
+   */
+  public readonly payload?: string;
+  /**
+   * Timeout of the HTTP call.
+   *
+   * @default - the construct's `defaultCallTimeout`
+   */
+  public readonly timeout?: Duration;
+  /**
+   * What the template is for.
+   *
+   * @default - none
+   */
+  public readonly description?: string;
+  /** Where the template comes from, as error messages name it (`ApiTemplate 'x' GET`, `file.yaml#2 ('x' GET)`). */
+  public readonly source: string;
+
+  private constructor(template: PlainApiTemplate, source: string) {
+    for (const { field, message } of templateProblems(template)) {
+      throw new ValidationError(`${source}.${field}`, message);
+    }
+    this.name = template.name;
+    this.method = template.method as HttpMethod;
+    this.url = template.url;
+    this.headers = template.headers === undefined ? undefined : { ...template.headers };
+    this.payload = template.payload;
+    this.timeout = template.timeoutMs === undefined ? undefined : Duration.millis(template.timeoutMs);
+    this.description = template.description;
+    this.source = source;
+  }
+}
