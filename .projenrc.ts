@@ -39,6 +39,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-local-stepfunctions@^3.0.0',
     // Provided by the Lambda runtime: external in the bundles, installed here for types and tests.
     '@aws-sdk/client-secrets-manager',
+    // The integration test (test/integ): assertions library and the runner that deploys it.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
+    // The CDK CLI for integ:deploy: integ-runner 2.197 reads cloud assemblies only up to schema 53.
+    'aws-cdk@^2.1148.1',
   ],
   // ApiTemplate.fromFile parses YAML at synth time; jsii allows only bundled non-jsii dependencies.
   bundledDeps: ['yaml@^2.8.0'],
@@ -195,6 +200,37 @@ project.addTask('demo', {
   steps: [
     { spawn: bundleRenderer.name },
     { exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/demo.ts' },
+  ],
+});
+
+// The integration test (test/integ, see CONTRIBUTING.md). integ:snapshot synthesizes the
+// snapshot as integ-runner would (a jest test keeps it current); integ and integ:deploy need
+// an AWS account and deploy real resources.
+// integ-runner's working directories and the assets it leaves out of snapshots (added after
+// the constructor: projen's include of /test/ would drop them).
+project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/cdk.context.json', '/test/integ/*.snapshot/asset.*');
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the committed snapshot of the integration test (synthesis only, no AWS account)',
+  steps: [
+    { spawn: bundleRenderer.name },
+    { spawn: bundleSeeder.name },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json test/integ/snapshot.ts' },
+  ],
+});
+project.addTask('integ', {
+  description: 'Deploy the integration test with integ-runner, run its assertions, destroy it (AWS account needed)',
+  steps: [
+    { spawn: bundleRenderer.name },
+    { spawn: bundleSeeder.name },
+    { exec: 'integ-runner --directory test/integ --language typescript --update-on-failed --parallel-regions ${AWS_REGION:-us-east-1}', receiveArgs: true },
+  ],
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy the integration test app with the CDK CLI (its assertions fail the deployment), then destroy it (AWS account needed)',
+  steps: [
+    { spawn: bundleRenderer.name },
+    { spawn: bundleSeeder.name },
+    { exec: 'bash test/integ/deploy.sh', receiveArgs: true },
   ],
 });
 
