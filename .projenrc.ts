@@ -113,38 +113,22 @@ new javascript.TypescriptConfig(project, {
   },
 });
 
-// The renderer bundle: minified CJS for the Node.js 22 Lambda runtime, shipped in the npm
-// package under assets/ (consumers cannot bundle at synth time).
+// The bundles (build-tools/bundle.mjs): minified CJS shipped in the npm package under assets/,
+// since consumers cannot bundle at synth time. The Lambdas target the Node.js 22 runtime.
 const bundleRenderer = project.addTask('bundle:renderer', {
   description: 'Type-check lambda-src and bundle the renderer Lambda into assets/renderer',
   steps: [
     { exec: 'tsc -p lambda-src/tsconfig.json' },
-    {
-      exec: [
-        'esbuild lambda-src/renderer/index.ts',
-        '--bundle --platform=node --target=node22 --format=cjs --minify',
-        '--legal-comments=external',
-        '--external:chokidar --external:fsevents',
-        // Secrets Manager's client comes with the Lambda runtime; util-dynamodb stays bundled.
-        '--external:@aws-sdk/client-secrets-manager',
-        '--outfile=assets/renderer/index.js',
-      ].join(' '),
-    },
+    { exec: 'node build-tools/bundle.mjs renderer' },
   ],
 });
 project.preCompileTask.spawn(bundleRenderer);
 
-// The template seeder (the custom resource writing ApiTemplates to the table): same flags,
-// the AWS SDK v3 of the Lambda runtime. lambda-src is type-checked by bundle:renderer.
+// The template seeder (the custom resource writing ApiTemplates to the table). lambda-src is
+// type-checked by bundle:renderer.
 const bundleSeeder = project.addTask('bundle:template-seeder', {
   description: 'Bundle the template seeder Lambda into assets/template-seeder',
-  exec: [
-    'esbuild lambda-src/template-seeder/index.ts',
-    '--bundle --platform=node --target=node22 --format=cjs --minify',
-    '--legal-comments=external',
-    '--external:chokidar --external:fsevents --external:@aws-sdk/*',
-    '--outfile=assets/template-seeder/index.js',
-  ].join(' '),
+  exec: 'node build-tools/bundle.mjs template-seeder',
 });
 project.preCompileTask.spawn(bundleSeeder);
 
@@ -153,7 +137,7 @@ project.preCompileTask.spawn(bundleSeeder);
 const bundleCli = project.addTask('bundle:cli', {
   description: 'Bundle the templated-api-caller CLI into assets/cli',
   steps: [
-    { exec: 'node build-tools/bundle-cli.mjs' },
+    { exec: 'node build-tools/bundle.mjs cli' },
     { exec: 'chmod +x assets/cli/index.js' },
   ],
 });
