@@ -45,6 +45,8 @@ export class ApiCallerErrors {
   public static readonly RESPONSE_TOO_LARGE = 'ResponseTooLargeError';
   /** The API answered with a status outside the success range. */
   public static readonly API_CALL_FAILED = 'ApiCallFailed';
+  /** A secret a template uses could not be read from Secrets Manager (access denied, deleted, throttled after the SDK's retries). */
+  public static readonly SECRET_UNAVAILABLE = 'SecretUnavailableError';
   /** The execution input lacks a string `templateName` or `method` (raised by the workflow when input validation is on). */
   public static readonly INVALID_INPUT = 'InvalidInput';
 

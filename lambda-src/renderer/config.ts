@@ -12,12 +12,16 @@ export interface RendererConfig {
   readonly defaultTimeoutMs: number;
   readonly redactHeaders: ReadonlySet<string>;
   readonly secretParamNames: readonly string[];
+  /** Secret name (as templates use it under `secrets`) to ARN. */
+  readonly secretArns: ReadonlyMap<string, string>;
+  readonly secretsCacheTtlMs: number;
 }
 
 /** Below the 256 KiB Step Functions state limit, leaving room for headers and the envelope. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+export const DEFAULT_SECRETS_CACHE_TTL_SECONDS = 300;
 
 let cached: RendererConfig | undefined;
 
@@ -38,7 +42,37 @@ export function readConfig(env: NodeJS.ProcessEnv): RendererConfig {
     defaultTimeoutMs: positiveInteger(env, RendererEnvironment.DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
     redactHeaders: new Set(list(env[RendererEnvironment.REDACT_HEADERS]).map((name) => name.toLowerCase())),
     secretParamNames: list(env[RendererEnvironment.SECRET_PARAM_NAMES]),
+    secretArns: secretArns(env[RendererEnvironment.SECRET_ARNS]),
+    secretsCacheTtlMs: 1000 * nonNegativeInteger(env, RendererEnvironment.SECRETS_CACHE_TTL_SECONDS, DEFAULT_SECRETS_CACHE_TTL_SECONDS),
   };
+}
+
+function secretArns(value: string | undefined): Map<string, string> {
+  if (value === undefined || value.trim() === '') {
+    return new Map();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((arn) => typeof arn === 'string')) {
+    throw new InvalidTemplateError(`${RendererEnvironment.SECRET_ARNS} must be a JSON object of secret name to ARN`);
+  }
+  return new Map(Object.entries(parsed as Record<string, string>));
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    return fallback;
+  }
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new InvalidTemplateError(`${name} must be a whole number, 0 or more`);
+  }
+  return number;
 }
 
 function list(value: string | undefined): string[] {

@@ -65,6 +65,13 @@ export class ResponseTooLargeError extends RendererError {
   }
 }
 
+/** A secret a template uses could not be read from Secrets Manager. */
+export class SecretUnavailableError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.SECRET_UNAVAILABLE, message);
+  }
+}
+
 /** True for the errors this module raises on purpose (as opposed to bugs). */
 export function isRendererError(error: unknown): boolean {
   return error instanceof RendererError;

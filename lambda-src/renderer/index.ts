@@ -8,9 +8,12 @@ import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './err
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { renderRequest } from './request';
+import { redactedError, redactedValue, templateSecrets } from './secrets';
+import { TemplateContext } from '../../src/contract';
 
 export { closeHttpAgent } from './http-client';
 export { resetRendererConfig } from './config';
+export { resetSecretsCache } from './secrets';
 
 export interface RendererEvent {
   /** The GetItem output (`{ Item }`), a bare Item in AttributeValue form, or a plain object. */
@@ -42,10 +45,15 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   let item: TemplateItem | undefined;
   let host = '';
   let response: HttpResponse | undefined;
+  let secretRedactions: readonly string[] = [];
   try {
     params = eventParams(event);
     item = decodeTemplateItem(event.template);
-    const request = renderRequest(item, params);
+    // Secrets join the context after the params (which may not name them) and are rendered in
+    // one pass: nothing a param holds is ever rendered as a template.
+    const secrets = await templateSecrets(templateSources(item), params, config);
+    secretRedactions = secrets.values;
+    const request = renderRequest(item, secrets.context === undefined ? params : { ...params, [TemplateContext.SECRETS]: secrets.context });
     host = request.url.host;
     assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
     response = await sendRequest({
@@ -56,16 +64,22 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     if (config.retryableStatuses.has(response.statusCode)) {
       throw new RetryableHttpError(response.statusCode, response.headers['retry-after']);
     }
-    const result = { statusCode: response.statusCode, headers: response.headers, body: decodeBody(response) };
+    // The response lands in the execution's output and history: an API echoing a secret back
+    // must not put it there.
+    const result = {
+      statusCode: response.statusCode,
+      headers: redactedValue(response.headers, secretRedactions) as Record<string, string>,
+      body: redactedValue(decodeBody(response), secretRedactions),
+    };
     log(undefined);
     return result;
   } catch (error) {
     log(error as Error);
-    throw error;
+    throw redactedError(error, [...secretValues(params, config), ...secretRedactions]);
   }
 
   function log(error: Error | undefined): void {
-    const secrets = secretValues(params, config);
+    const secrets = [...secretValues(params, config), ...secretRedactions];
     writeCallLog({
       template: item?.name ?? '',
       method: item?.method ?? '',
@@ -78,6 +92,10 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config, secrets),
     });
   }
+}
+
+function templateSources(item: TemplateItem): string[] {
+  return [item.url, ...item.headers.map(([, source]) => source), ...(item.payload === undefined ? [] : [item.payload])];
 }
 
 function eventParams(event: RendererEvent): Record<string, unknown> {

@@ -12,6 +12,8 @@ describe('readConfig', () => {
     expect(config.defaultTimeoutMs).toBe(10_000);
     expect(config.redactHeaders.size).toBe(0);
     expect(config.secretParamNames).toEqual([]);
+    expect(config.secretArns.size).toBe(0);
+    expect(config.secretsCacheTtlMs).toBe(300_000);
   });
 
   test('reads every variable', () => {
@@ -23,6 +25,8 @@ describe('readConfig', () => {
       DEFAULT_TIMEOUT_MS: '2500',
       REDACT_HEADERS: 'X-Internal',
       SECRET_PARAM_NAMES: 'token,pin',
+      SECRET_ARNS: '{"apiKey":"arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf"}',
+      SECRETS_CACHE_TTL_SECONDS: '0',
     });
     expect(config).toEqual({
       allowPrivateNetworks: true,
@@ -32,6 +36,8 @@ describe('readConfig', () => {
       defaultTimeoutMs: 2500,
       redactHeaders: new Set(['x-internal']),
       secretParamNames: ['token', 'pin'],
+      secretArns: new Map([['apiKey', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf']]),
+      secretsCacheTtlMs: 0,
     });
   });
 
@@ -41,6 +47,7 @@ describe('readConfig', () => {
 
   test.each([
     ['RETRYABLE_STATUSES', 'abc'], ['RETRYABLE_STATUSES', '700'], ['MAX_RESPONSE_BYTES', '-1'], ['DEFAULT_TIMEOUT_MS', '1.5'],
+    ['SECRET_ARNS', 'arn:aws:secretsmanager:x'], ['SECRET_ARNS', '{"a":1}'], ['SECRET_ARNS', '["a"]'], ['SECRETS_CACHE_TTL_SECONDS', '-5'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(name));
   });

@@ -1,0 +1,175 @@
+// Secrets Manager values for templates (`{{ secrets.apiKey }}`, `{{ secrets.apiKey.token }}`).
+// Only the secrets a template names are fetched (all of them when it reaches `secrets`
+// dynamically), with the AWS SDK v3 the Lambda runtime provides, and cached for a TTL.
+// Every value, and each string field of a JSON secret, is returned for redaction.
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { redactSecrets } from './call-log';
+import type { RendererConfig } from './config';
+import { InvalidTemplateError, SecretUnavailableError, TemplateRenderError } from './errors';
+import { TemplateContext } from '../../src/contract';
+
+export interface TemplateSecrets {
+  /** What templates see as `secrets`, or undefined when they use none. */
+  readonly context?: Record<string, unknown>;
+  /** Strings to redact wherever they could appear: logs, error messages, the returned response. */
+  readonly values: readonly string[];
+}
+
+interface CachedSecret {
+  readonly value: unknown;
+  readonly redact: readonly string[];
+  readonly expiresAt: number;
+}
+
+const NAME = TemplateContext.SECRETS;
+// `secrets` itself, not `x.secrets` or `my_secrets`.
+const WORD = `(?<![\\w.])${NAME}\\b`;
+const MENTION = new RegExp(WORD);
+const ANY_USE = new RegExp(WORD, 'g');
+// Expressions and statements: literal text (`https://x/secrets.json`) uses no secret.
+const TAG = /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
+// `secrets.name` and `secrets['name']`: the uses that name one secret (`secrets.items()` names none).
+const NAMED_USE = new RegExp(`${WORD}\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)(?![\\w\\s]*\\()|\\[\\s*(['"])([A-Za-z_][A-Za-z0-9_]*)\\2\\s*\\])`, 'g');
+/** Shorter values would redact ordinary text. */
+const MIN_REDACTED_CHARS = 4;
+
+const cache = new Map<string, CachedSecret>();
+const inFlight = new Map<string, Promise<CachedSecret>>();
+let client: SecretsManagerClient | undefined;
+// Loaded on first use: a function without secrets does not pay for the client at cold start.
+let sdk: typeof import('@aws-sdk/client-secrets-manager') | undefined;
+
+/**
+ * The secrets the template sources use: none (no fetch), the named ones, or all configured
+ * ones when a source reaches `secrets` other than by a literal name (loops, filters, `secrets[x]`).
+ */
+export function usedSecretNames(sources: readonly string[], configured: ReadonlyMap<string, string>): string[] {
+  const named = new Set<string>();
+  let dynamic = false;
+  for (const source of sources) {
+    if (!MENTION.test(source)) continue;
+    for (const tag of source.matchAll(TAG)) {
+      const code = tag[1] ?? tag[2];
+      const uses = code.match(ANY_USE)?.length ?? 0;
+      let namedUses = 0;
+      for (const match of code.matchAll(NAMED_USE)) {
+        named.add(match[1] ?? match[3]);
+        namedUses++;
+      }
+      if (namedUses < uses) dynamic = true;
+    }
+  }
+  if (dynamic) return [...new Set([...configured.keys(), ...named])];
+  return [...named];
+}
+
+export async function templateSecrets(
+  sources: readonly string[], params: Record<string, unknown>, config: RendererConfig, now = Date.now(),
+): Promise<TemplateSecrets> {
+  // Params are untrusted data: they must not stand in for secrets.
+  if (Object.prototype.hasOwnProperty.call(params, NAME)) {
+    throw new InvalidTemplateError(`params.${NAME} is reserved for the configured secrets`);
+  }
+  if (config.secretArns.size === 0 && !sources.some((source) => MENTION.test(source))) return { values: [] };
+  const names = usedSecretNames(sources, config.secretArns);
+  if (names.length === 0) return { values: [] };
+  const unknown = names.filter((name) => !config.secretArns.has(name));
+  if (unknown.length > 0) {
+    const known = [...config.secretArns.keys()];
+    throw new TemplateRenderError(`${NAME}.${unknown[0]} is not a configured secret (configured: ${known.length === 0 ? 'none' : known.join(', ')})`);
+  }
+  const context: Record<string, unknown> = {};
+  const values: string[] = [];
+  const secrets = await Promise.all(names.map((name) => cachedSecret(name, config, now)));
+  names.forEach((name, i) => {
+    context[name] = secrets[i].value;
+    values.push(...secrets[i].redact);
+  });
+  return { context, values };
+}
+
+function cachedSecret(name: string, config: RendererConfig, now: number): Promise<CachedSecret> {
+  const cached = cache.get(name);
+  if (cached !== undefined && cached.expiresAt > now) return Promise.resolve(cached);
+  let pending = inFlight.get(name);
+  if (pending === undefined) {
+    pending = fetchSecret(name, config.secretArns.get(name)!, now + config.secretsCacheTtlMs)
+      .then((secret) => {
+        if (config.secretsCacheTtlMs > 0) cache.set(name, secret);
+        return secret;
+      })
+      .finally(() => inFlight.delete(name));
+    inFlight.set(name, pending);
+  }
+  return pending;
+}
+
+async function fetchSecret(name: string, arn: string, expiresAt: number): Promise<CachedSecret> {
+  let text: string;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sdk ??= require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+    client ??= new sdk.SecretsManagerClient({});
+    const output = await client.send(new sdk.GetSecretValueCommand({ SecretId: arn }));
+    text = output.SecretString ?? Buffer.from(output.SecretBinary ?? new Uint8Array()).toString('utf8');
+  } catch (error) {
+    // The SDK's message could quote anything; its error name and status say what went wrong.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    throw new SecretUnavailableError(`${NAME}.${name}: GetSecretValue failed with ${(error as Error).name}${status === undefined ? '' : ` (HTTP ${status})`}`);
+  }
+  const value = parseSecret(text);
+  return { value, redact: redactable(text, value), expiresAt };
+}
+
+/** A JSON object exposes its fields; anything else is the string itself. */
+function parseSecret(text: string): unknown {
+  if (!text.trimStart().startsWith('{')) return text;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : text;
+  } catch {
+    return text;
+  }
+}
+
+/** The secret, its string and number fields, and their URL-encoded and JSON-escaped forms. */
+function redactable(text: string, value: unknown): string[] {
+  const leaves: string[] = [text];
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') leaves.push(node);
+    else if (typeof node === 'number') leaves.push(String(node));
+    else if (typeof node === 'object' && node !== null) Object.values(node).forEach(walk);
+  };
+  if (value !== text) walk(value);
+  const forms = leaves.flatMap((leaf) => [leaf, encodeURIComponent(leaf), JSON.stringify(leaf).slice(1, -1)]);
+  // Longest first, so that a field inside the whole JSON text does not cut the text apart first.
+  return [...new Set(forms)].filter((form) => form.length >= MIN_REDACTED_CHARS).sort((a, b) => b.length - a.length);
+}
+
+/** The error with secret values removed from its message and stack (which become the execution's Cause). */
+export function redactedError<T>(error: T, secrets: readonly string[]): T {
+  if (secrets.length > 0 && error instanceof Error) {
+    error.message = redactSecrets(error.message, secrets);
+    if (error.stack !== undefined) error.stack = redactSecrets(error.stack, secrets);
+  }
+  return error;
+}
+
+/** Strings of a returned value with secret values removed (an API that echoes a secret back). */
+export function redactedValue(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((entry) => redactedValue(entry, secrets));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [redactSecrets(key, secrets), redactedValue(entry, secrets)]));
+  }
+  return value;
+}
+
+/** Forgets cached values and the client (tests; a new endpoint or credentials). */
+export function resetSecretsCache(): void {
+  cache.clear();
+  inFlight.clear();
+  client?.destroy();
+  client = undefined;
+}
