@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import {
   ParsedTemplate, parseTemplateText, PlainApiTemplate, TemplateFileFormatError, templateProblems,
@@ -76,6 +77,9 @@ export interface ApiTemplateProps {
   readonly description?: string;
 }
 
+/** The files `fromDirectory` reads, as the CLI does. */
+const TEMPLATE_FILE = /\.(ya?ml|json)$/;
+
 /**
  * A request template kept in code and written to the template table at deploy time
  * (`TemplatedApiCallerProps.templates`, `TemplatedApiCaller.addTemplate()`).
@@ -136,6 +140,23 @@ export class ApiTemplate {
       seen.set(key, source);
       return new ApiTemplate(template, `${source} (${key})`);
     });
+  }
+
+  /**
+   * The templates of every `.yaml`, `.yml` and `.json` file directly inside a directory, in file
+   * name order, as the CLI reads a directory. A name and method defined twice is an error when
+   * the templates are given to `TemplatedApiCaller`.
+   *
+   * @param directoryPath path of the directory, relative to the working directory of the synth
+   */
+  public static fromDirectory(directoryPath: string): ApiTemplate[] {
+    if (!fs.existsSync(directoryPath) || !fs.statSync(directoryPath).isDirectory()) {
+      throw new ValidationError(directoryPath, 'no such template directory');
+    }
+    return fs.readdirSync(directoryPath)
+      .filter(name => TEMPLATE_FILE.test(name))
+      .sort()
+      .flatMap(name => ApiTemplate.fromFile(path.join(directoryPath, name)));
   }
 
   /** Template name. */

@@ -114,3 +114,19 @@ describe('ApiTemplate.fromFile', () => {
     }
   });
 });
+
+describe('ApiTemplate.fromDirectory', () => {
+  test('reads the template files of a directory in name order, as the CLI does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-template-dir-'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'name: b\nmethod: GET\nurl: https://b.example\n');
+    fs.writeFileSync(path.join(dir, 'a.json'), '[{"name":"a","method":"GET","url":"https://a.example"},{"name":"a","method":"DELETE","url":"https://a.example"}]');
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'not a template');
+    expect(ApiTemplate.fromDirectory(dir).map(t => `${t.name} ${t.method}`)).toEqual(['a GET', 'a DELETE', 'b GET']);
+    expect(() => ApiTemplate.fromDirectory(path.join(dir, 'b.yaml'))).toThrow(/b\.yaml: no such template directory/);
+  });
+
+  test('reads the example templates', () => {
+    expect(ApiTemplate.fromDirectory(path.join(__dirname, '..', 'examples', 'templates')).map(t => t.name))
+      .toEqual(['create-order', 'get-inventory', 'get-order', 'notify-webhook']);
+  });
+});
