@@ -96,6 +96,8 @@ export class TemplateContext {
  * Properties of the custom resource that writes `ApiTemplate`s to the table at deploy time.
  */
 export class TemplateSeedingProperty {
+  /** The CloudFormation type of the seeding custom resource (not a property: where to find them). */
+  public static readonly RESOURCE_TYPE = 'Custom::TemplatedApiCallerTemplates';
   /** Name of the template table. */
   public static readonly TABLE_NAME = 'TableName';
   /** The template items (plain attributes of `TemplateAttribute`). */

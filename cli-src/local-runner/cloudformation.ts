@@ -1,6 +1,8 @@
 // Reads the parts of a synthesized CloudFormation template that a local run needs: the state
 // machine definition as plain ASL, and the tables and functions its tasks point at.
 
+import { TemplateSeedingProperty } from '../../src/contract';
+
 export type CfnTemplate = { Resources?: Record<string, CfnResource> };
 export type CfnResource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
 
@@ -27,11 +29,19 @@ export interface LocalFunction {
   readonly memorySize: number;
 }
 
+/** Items a template-seeding custom resource writes at deploy time. */
+export interface SeededItems {
+  readonly tableName: string;
+  readonly items: Record<string, unknown>[];
+}
+
 export interface LocalStateMachine {
   readonly logicalId: string;
   readonly definition: Record<string, any>;
   readonly tables: LocalTable[];
   readonly functions: LocalFunction[];
+  /** What the stack's template-seeding custom resources put in the tables. */
+  readonly seeded: SeededItems[];
 }
 
 export const LOCAL_REGION = 'local-1';
@@ -88,7 +98,14 @@ export function readStateMachine(template: CfnTemplate, stateMachineId?: string)
       };
     });
 
-  return { logicalId, definition, tables, functions };
+  const seeded = Object.values(resources)
+    .filter(r => r.Type === TemplateSeedingProperty.RESOURCE_TYPE)
+    .map((r): SeededItems => ({
+      tableName: String(resolve(r.Properties?.[TemplateSeedingProperty.TABLE_NAME])),
+      items: resolve(r.Properties?.[TemplateSeedingProperty.TEMPLATES] ?? []) as Record<string, unknown>[],
+    }));
+
+  return { logicalId, definition, tables, functions, seeded };
 }
 
 /**

@@ -69,7 +69,8 @@ function truncate(text: string, max: number): string {
 
 /**
  * One function log line, shortened for reading: a structured (JSON) line keeps its scalar
- * fields as `key=value`; anything else is returned as is.
+ * fields as `key=value`, and the request headers (where redaction shows) as `header:Name=value`;
+ * anything else is returned as is.
  */
 export function formatLogLine(line: string): string {
   let entry: unknown;
@@ -83,5 +84,7 @@ export function formatLogLine(line: string): string {
   const scalars = Object.entries(fields)
     .filter(([, value]) => value !== '' && value !== null && typeof value !== 'object')
     .map(([key, value]) => `${key}=${value}`);
-  return [level, message, ...scalars].filter(part => part !== undefined).join(' ');
+  const requestHeaders = Object.entries((fields.requestHeaders ?? {}) as Record<string, unknown>)
+    .map(([name, value]) => `header:${name}=${value}`);
+  return [level, message, ...scalars, ...requestHeaders].filter(part => part !== undefined).join(' ');
 }

@@ -5,11 +5,13 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
-import { CfnTemplate, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
+import { CfnTemplate, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
 import { captureOutput } from './function-logs';
 import { LocalDynamoDb } from './local-dynamodb';
+import { LocalSecretsManager } from './local-secrets-manager';
 import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
+import { RendererEnvironment } from '../../src/contract';
 
 // aws-local-stepfunctions is an ES module with a CommonJS build; its types are declared as ESM.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,6 +38,12 @@ export interface LocalWorkflowRunnerOptions {
    * letting it through to stdout. @default true
    */
   readonly captureFunctionLogs?: boolean;
+  /**
+   * Values of the Secrets Manager secrets templates use, by the name they use
+   * (`{{ secrets.apiKey }}` → `apiKey`), served by a local stand-in for Secrets Manager.
+   * @default - none: a template that uses a secret fails with SecretUnavailableError
+   */
+  readonly secretValues?: Record<string, string>;
   /** Handlers for functions by logical id, instead of their asset code. */
   readonly lambdaHandlers?: Record<string, LambdaHandler>;
   /** Handlers for Task states by name, for tasks the runner cannot run itself (your hooks). */
@@ -48,10 +56,17 @@ export class LocalWorkflowRunner {
     polyfillPromiseWithResolvers();
     const machine = readStateMachine(template, options.stateMachineId);
     const dynamoDb = await LocalDynamoDb.start({ endpoint: options.dynamoDbEndpoint });
+    let secretsManager: LocalSecretsManager | undefined;
     try {
       await dynamoDb.createTables(machine.tables);
-      return new LocalWorkflowRunner(machine, dynamoDb, options);
+      for (const { tableName, items } of machine.seeded) {
+        for (const item of items) await putPlainItem(dynamoDb, tableName, item);
+      }
+      const secretArns = secretsByArn(machine.functions, options.secretValues ?? {});
+      secretsManager = secretArns.size > 0 || usesSecrets(machine.functions) ? await LocalSecretsManager.start(secretArns) : undefined;
+      return new LocalWorkflowRunner(machine, dynamoDb, secretsManager, options);
     } catch (error) {
+      await secretsManager?.close();
       await dynamoDb.close();
       throw error;
     }
@@ -66,6 +81,7 @@ export class LocalWorkflowRunner {
   private constructor(
     public readonly machine: LocalStateMachine,
     public readonly dynamoDb: LocalDynamoDb,
+    private readonly secretsManager: LocalSecretsManager | undefined,
     options: LocalWorkflowRunnerOptions,
   ) {
     this.captureFunctionLogs = options.captureFunctionLogs ?? true;
@@ -90,10 +106,7 @@ export class LocalWorkflowRunner {
 
   /** Writes a plain item (e.g. a template: PK, SK, url, headers, payload) to a table. */
   public async putItem(item: Record<string, unknown>, tableName = this.templateTable.tableName): Promise<void> {
-    await this.dynamoDb.client.send(new PutItemCommand({
-      TableName: tableName,
-      Item: marshall(item, { removeUndefinedValues: true }),
-    }));
+    await putPlainItem(this.dynamoDb, tableName, item);
   }
 
   /** Runs one execution to its end and records it state by state. */
@@ -147,8 +160,9 @@ export class LocalWorkflowRunner {
     };
   }
 
-  /** Stops the local DynamoDB (if the runner started it). */
+  /** Stops the local DynamoDB (if the runner started it) and the local Secrets Manager. */
   public async close(): Promise<void> {
+    await this.secretsManager?.close();
     await this.dynamoDb.close();
   }
 
@@ -162,13 +176,44 @@ export class LocalWorkflowRunner {
     const fn = this.machine.functions.find(f => f.arn === functionArn || f.arn.endsWith(`:function:${functionArn}`));
     if (fn !== undefined && (invoke || resource.startsWith('arn:aws:lambda:'))) {
       const handler = options.lambdaHandlers?.[fn.logicalId] ?? lazyHandler(() => loadAssetHandler(fn, options.assemblyDir ?? process.cwd()));
-      const environment = { ...fn.environment, ...options.functionEnvironment };
+      const secrets: Record<string, string> = this.secretsManager && fn.environment[RendererEnvironment.SECRET_ARNS] !== undefined
+        // The SDK in the function finds the local Secrets Manager; it needs some credentials.
+        ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secretsManager.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
+        : {};
+      const environment = { ...fn.environment, ...secrets, ...options.functionEnvironment };
       return lambdaInvoke({ ...fn, environment }, handler, invoke);
     }
     return async () => {
       throw new Error(`Task state ${name} (${resource}) cannot run locally: pass taskHandlers['${name}']`);
     };
   }
+}
+
+async function putPlainItem(db: LocalDynamoDb, tableName: string, item: Record<string, unknown>): Promise<void> {
+  await db.client.send(new PutItemCommand({ TableName: tableName, Item: marshall(item, { removeUndefinedValues: true }) }));
+}
+
+function usesSecrets(functions: readonly LocalFunction[]): boolean {
+  return functions.some(fn => fn.environment[RendererEnvironment.SECRET_ARNS] !== undefined);
+}
+
+/** Secret values by the ARN the functions know them by; a value for an unknown name is an error. */
+function secretsByArn(functions: readonly LocalFunction[], values: Record<string, string>): Map<string, string> {
+  const arnsByName = new Map<string, string>();
+  for (const fn of functions) {
+    const json = fn.environment[RendererEnvironment.SECRET_ARNS];
+    if (json === undefined) continue;
+    for (const [name, arn] of Object.entries<string>(JSON.parse(json))) arnsByName.set(name, arn);
+  }
+  const byArn = new Map<string, string>();
+  for (const [name, value] of Object.entries(values)) {
+    const arn = arnsByName.get(name);
+    if (arn === undefined) {
+      throw new Error(`secretValues.${name}: no function uses a secret named ${name} (secrets: ${[...arnsByName.keys()].join(', ') || 'none'})`);
+    }
+    byArn.set(arn, value);
+  }
+  return byArn;
 }
 
 function lazyHandler(load: () => LambdaHandler): LambdaHandler {

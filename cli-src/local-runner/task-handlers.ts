@@ -47,13 +47,36 @@ export function loadAssetHandler(fn: LocalFunction, assemblyDir: string): Lambda
 }
 
 /**
+ * The AWS SDK v3 clients the Lambda Node.js runtime provides: bundles leave them out, so a
+ * local invocation gets the runner's copies when the asset's own node_modules lack them.
+ * (Static requires, so that the CLI bundle carries them.)
+ */
+const RUNTIME_PROVIDED: Record<string, () => unknown> = {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  '@aws-sdk/client-dynamodb': () => require('@aws-sdk/client-dynamodb'),
+  '@aws-sdk/client-secrets-manager': () => require('@aws-sdk/client-secrets-manager'),
+  '@aws-sdk/util-dynamodb': () => require('@aws-sdk/util-dynamodb'),
+  /* eslint-enable @typescript-eslint/no-require-imports */
+};
+
+/**
  * Compiles `file` as a new CommonJS module instance, bypassing every module cache (jest's too),
  * and hands it this runner's `process`, so it sees the environment the runner sets.
  */
 function freshModule(file: string): Record<string, unknown> {
   const wrapper = vm.compileFunction(fs.readFileSync(file, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname', 'process'], { filename: file });
+  const assetRequire = createRequire(file);
+  const lambdaRequire = (id: string): unknown => {
+    try {
+      return assetRequire(id);
+    } catch (error) {
+      const provided = RUNTIME_PROVIDED[id];
+      if (provided === undefined || (error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+      return provided();
+    }
+  };
   const module = { exports: {} as Record<string, unknown> };
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), process);
+  wrapper(module.exports, Object.assign(lambdaRequire, { resolve: assetRequire.resolve }), module, file, path.dirname(file), process);
   return module.exports;
 }
 

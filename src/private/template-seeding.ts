@@ -9,7 +9,7 @@ import { ApiTemplate } from '../api-template';
 import { TemplateAttribute, TemplateSeedingProperty } from '../contract';
 
 /** The custom resource type, as it shows in CloudFormation. */
-export const SEEDING_RESOURCE_TYPE = 'Custom::TemplatedApiCallerTemplates';
+export const SEEDING_RESOURCE_TYPE = TemplateSeedingProperty.RESOURCE_TYPE;
 /**
  * Templates travel in the custom resource's properties, which CloudFormation delivers to the
  * seeder as one asynchronous Lambda event (at most 256 KB) and keeps in the template (at most

@@ -3,7 +3,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { App, Stack } from 'aws-cdk-lib';
-import { LocalWorkflowRunner } from '../../cli-src/local-runner';
+import { LocalWorkflowRunner, LocalWorkflowRunnerOptions } from '../../cli-src/local-runner';
 import { runnerForConstruct } from '../../cli-src/local-runner/from-stack';
 import { TemplatedApiCaller, TemplatedApiCallerProps } from '../../src';
 
@@ -62,11 +62,14 @@ export class ScriptedApi {
  * A TemplatedApiCaller with `props` (private networks allowed: the API is on 127.0.0.1), run
  * locally. Props that hold states (hooks) are built from the stack, where those states live.
  */
-export async function localCaller(props: TemplatedApiCallerProps | ((stack: Stack) => TemplatedApiCallerProps) = {}): Promise<LocalWorkflowRunner> {
+export async function localCaller(
+  props: TemplatedApiCallerProps | ((stack: Stack) => TemplatedApiCallerProps) = {},
+  options: LocalWorkflowRunnerOptions = {},
+): Promise<LocalWorkflowRunner> {
   const stack = new Stack(new App(), 'E2E');
   const caller = new TemplatedApiCaller(stack, 'Caller', { allowPrivateNetworks: true, ...(typeof props === 'function' ? props(stack) : props) });
   // Retry and Wait intervals shrink to milliseconds; their counts and order stay as defined.
-  return runnerForConstruct(caller, { retryIntervalMs: 1, waitMs: 1 });
+  return runnerForConstruct(caller, { retryIntervalMs: 1, waitMs: 1, ...options });
 }
 
 export function stateNames(record: { states: Array<{ name: string }> }): string[] {

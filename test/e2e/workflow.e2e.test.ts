@@ -1,10 +1,11 @@
 // The synthesized state machine of TemplatedApiCaller, executed locally end to end: the real
 // definition, getItem against dynalite, the renderer bundle calling a loopback API.
 import { Duration } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { localCaller, ScriptedApi, stateNames } from './harness';
 import { LocalWorkflowRunner } from '../../cli-src/local-runner';
-import { RetryPolicy, StatusRange } from '../../src';
+import { ApiTemplate, HttpMethod, RetryPolicy, StatusRange } from '../../src';
 
 let api: ScriptedApi;
 beforeAll(async () => { api = await ScriptedApi.start(); });
@@ -221,5 +222,51 @@ describe('EXPRESS', () => {
     } finally {
       await runner.close();
     }
+  });
+});
+
+describe('templates as code and secrets', () => {
+  const API_KEY = 'e2e-secret-key-93b1c7';
+  let runner: LocalWorkflowRunner;
+  beforeAll(async () => {
+    runner = await localCaller(stack => ({
+      templates: [ApiTemplate.of({
+        name: 'keyed',
+        method: HttpMethod.GET,
+        url: `${api.origin}/keyed/{{ id }}`,
+        headers: { 'X-Api-Key': '{{ secrets.apiKey }}' },
+      })],
+      secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'ApiKey', 'e2e/api-key') },
+    }));
+  });
+  afterAll(() => runner.close());
+
+  test('the stack\'s templates are seeded; a secret without a value is SecretUnavailableError and nothing is sent', async () => {
+    api.script('/keyed/k-1', { status: 200, body: { ok: true } });
+    const record = await runner.execute({ templateName: 'keyed', method: 'GET', params: { id: 'k-1' } });
+    expect(record.status).toBe('FAILED');
+    expect(record.error).toBe('SecretUnavailableError');
+    expect(api.count('/keyed/k-1')).toBe(0);
+  });
+
+  test('with a value for the secret, the API receives it and no log line shows it', async () => {
+    const keyed = await localCaller(stack => ({
+      templates: [ApiTemplate.of({ name: 'keyed', method: HttpMethod.GET, url: `${api.origin}/keyed/{{ id }}`, headers: { 'X-Api-Key': '{{ secrets.apiKey }}' } })],
+      secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'ApiKey', 'e2e/api-key') },
+    }), { secretValues: { apiKey: API_KEY } });
+    try {
+      api.script('/keyed/k-2', { status: 200, body: { ok: true } });
+      const record = await keyed.execute({ templateName: 'keyed', method: 'GET', params: { id: 'k-2' } });
+      expect(record.status).toBe('SUCCEEDED');
+      expect(api.requests.at(-1)!.headers['x-api-key']).toBe(API_KEY);
+      expect(record.logs.join('\n')).toMatch(/"X-Api-Key":"\[REDACTED\]"/);
+      expect(JSON.stringify(record)).not.toContain(API_KEY);
+    } finally {
+      await keyed.close();
+    }
+  });
+
+  test('a value for a secret no template can use is refused by name', async () => {
+    await expect(localCaller({}, { secretValues: { apiKey: 'x' } })).rejects.toThrow(/secretValues\.apiKey: no function uses a secret named apiKey \(secrets: none\)/);
   });
 });

@@ -180,8 +180,12 @@ describe('LocalWorkflowRunner.fromTemplate', () => {
 
 describe('formatLogLine', () => {
   test('keeps the scalar fields of a structured line, in order', () => {
-    expect(formatLogLine('{"level":"INFO","message":"api call","template":"t","status":200,"host":"","headers":{"a":"b"}}'))
+    expect(formatLogLine('{"level":"INFO","message":"api call","template":"t","status":200,"host":"","responseHeaders":{"a":"b"}}'))
       .toBe('INFO api call template=t status=200');
+  });
+  test('shows the request headers, where redaction shows', () => {
+    expect(formatLogLine('{"level":"INFO","message":"api call","requestHeaders":{"X-Api-Key":"[REDACTED]","Accept":"application/json"}}'))
+      .toBe('INFO api call header:X-Api-Key=[REDACTED] header:Accept=application/json');
   });
   test('leaves other lines alone', () => {
     expect(formatLogLine('plain text')).toBe('plain text');
