@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXIT_FAILED, EXIT_OK, parseJsonOption, UsageError } from './cli-io';
+import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
 import { loadOrReport } from './validate-command';
 import { renderRequest } from '../template-files/template-syntax';
@@ -16,6 +16,8 @@ that would be sent. Nothing is sent and no address is resolved.
 Options:
   --params <json>        params as a JSON object, e.g. '{"orderId":"ord-1"}'
   --params-file <file>   params from a JSON file
+  --secret <name=value>  a value for {{ secrets.<name> }} (repeatable; a JSON object exposes
+                         its fields, as Secrets Manager JSON secrets do in the Lambda)
   --name <name>          which template, when the file holds several
   --method <method>      which method, when the file holds several templates of that name
   --json                 print the request as JSON
@@ -24,6 +26,7 @@ Exit code 0 when the template rendered, 1 when it did not (the error is printed 
   options: {
     'params': { type: 'string' },
     'params-file': { type: 'string' },
+    'secret': { type: 'string', multiple: true },
     'name': { type: 'string' },
     'method': { type: 'string' },
     'json': { type: 'boolean' },
@@ -45,11 +48,13 @@ Exit code 0 when the template rendered, 1 when it did not (the error is printed 
       const found = entries.map(e => `${e.item.PK} ${e.item.SK}`).join(', ');
       throw new UsageError(`${matching.length === 0 ? 'no' : 'more than one'} template matches; the file has: ${found} (use --name and --method)`);
     }
+    const secrets = parseAssignments(values.secret, '--secret');
     let request;
     try {
-      request = renderRequest(matching[0].item, params);
+      request = renderRequest(matching[0].item, params, secrets);
     } catch (error) {
-      io.err(`✘ ${(error as Error).name}: ${(error as Error).message}`);
+      const hint = /\bsecrets\b/.test((error as Error).message) ? ' (give its value with --secret name=value)' : '';
+      io.err(`✘ ${(error as Error).name}: ${(error as Error).message}${hint}`);
       return EXIT_FAILED;
     }
     if (values.json) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatExecution, LocalWorkflowRunner } from '../local-runner';
-import { EXIT_FAILED, EXIT_OK, parseJsonOption, UsageError } from './cli-io';
+import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
 import { loadOrReport } from './validate-command';
 
@@ -21,6 +21,8 @@ Options:
   --dynamodb-endpoint <url>   use this DynamoDB instead of the embedded one
   --state-machine <id>        logical id of the state machine, if the stack has several
   --allow-private-networks    let the renderer call private and loopback addresses (local APIs)
+  --secret <name=value>       the value of {{ secrets.<name> }}, served by a local stand-in for
+                              Secrets Manager (repeatable)
   --env <NAME=value>          set a function environment variable, e.g. ALLOWED_HOSTS=127.0.0.1
                               (repeatable; overrides what the stack sets)
   --retry-interval-ms <ms>    wait this long between retries instead of the defined backoff
@@ -34,6 +36,7 @@ Exit code 0 when the execution succeeded, 1 when it failed.`,
     'state-machine': { type: 'string' },
     'allow-private-networks': { type: 'boolean' },
     'env': { type: 'string', multiple: true },
+    'secret': { type: 'string', multiple: true },
     'retry-interval-ms': { type: 'string' },
     'output-only': { type: 'boolean' },
   },
@@ -46,12 +49,11 @@ Exit code 0 when the execution succeeded, 1 when it failed.`,
     if (retryIntervalMs !== undefined && !(Number.isInteger(retryIntervalMs) && retryIntervalMs >= 0)) {
       throw new UsageError('--retry-interval-ms must be a whole number of milliseconds');
     }
-    const functionEnvironment: Record<string, string> = values['allow-private-networks'] ? { ALLOW_PRIVATE_NETWORKS: 'true' } : {};
-    for (const assignment of (values.env as string[] | undefined) ?? []) {
-      const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(assignment);
-      if (!match) throw new UsageError(`--env ${assignment}: expected NAME=value`);
-      functionEnvironment[match[1]] = match[2];
-    }
+    const functionEnvironment: Record<string, string> = {
+      ...(values['allow-private-networks'] ? { ALLOW_PRIVATE_NETWORKS: 'true' } : {}),
+      ...parseAssignments(values.env, '--env'),
+    };
+    const secretValues = parseAssignments(values.secret, '--secret');
     const templates = values.templates === undefined ? [] : loadOrReport(values.templates as string[], io);
     if (templates === undefined) return EXIT_FAILED;
 
@@ -61,6 +63,7 @@ Exit code 0 when the execution succeeded, 1 when it failed.`,
       dynamoDbEndpoint: values['dynamodb-endpoint'] as string | undefined,
       retryIntervalMs,
       functionEnvironment,
+      secretValues,
     });
     try {
       for (const { item } of templates) await runner.putItem(item);
@@ -78,3 +81,4 @@ Exit code 0 when the execution succeeded, 1 when it failed.`,
     }
   },
 };
+

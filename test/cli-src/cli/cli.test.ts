@@ -45,12 +45,14 @@ describe('templated-api-caller (in-process)', () => {
 
   describe('render', () => {
     test('shows the request the renderer would send', async () => {
-      const result = await cli('render', path.join(EXAMPLES, 'create-order.yaml'), '--params',
-        JSON.stringify({ idempotencyKey: 'k-1', customer: 'Ada', items: [{ sku: 'A', quantity: '2' }] }));
+      const params = JSON.stringify({ idempotencyKey: 'k-1', customer: 'Ada', items: [{ sku: 'A', quantity: '2' }] });
+      const withoutSecret = await cli('render', path.join(EXAMPLES, 'create-order.yaml'), '--params', params);
+      expect(withoutSecret).toMatchObject({ code: 1, err: expect.stringMatching(/TemplateRenderError: header X-Api-Key: .*secrets.* \(give its value with --secret name=value\)/) });
+      const result = await cli('render', path.join(EXAMPLES, 'create-order.yaml'), '--params', params, '--secret', 'ordersApiKey=key-1');
       expect(result.code).toBe(0);
       const [requestLine, ...rest] = result.out.split('\n');
       expect(requestLine).toBe('POST https://api.example.com/orders');
-      expect(rest).toEqual(expect.arrayContaining(['Content-Type: application/json', 'Idempotency-Key: k-1']));
+      expect(rest).toEqual(expect.arrayContaining(['Content-Type: application/json', 'X-Api-Key: key-1', 'Idempotency-Key: k-1']));
       const body = result.out.slice(result.out.indexOf('\n\n') + 2);
       expect(JSON.parse(body)).toEqual({ customer: 'Ada', items: [{ sku: 'A', quantity: 2 }], note: null });
     });
@@ -67,6 +69,13 @@ describe('templated-api-caller (in-process)', () => {
     test('a missing param is a TemplateRenderError naming the variable, exit 1', async () => {
       const result = await cli('render', path.join(EXAMPLES, 'get-order.yaml'));
       expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/TemplateRenderError: url: .*orderId.* is undefined/) });
+    });
+
+    test('a JSON secret exposes its fields; a param cannot be named secrets', async () => {
+      const file = tempFile('keyed.yaml', 'name: k\nmethod: GET\nurl: "https://x.example/{{ secrets.creds.user }}"\n');
+      expect(await cli('render', file, '--secret', 'creds={"user":"svc"}')).toMatchObject({ code: 0, out: 'GET https://x.example/svc' });
+      expect(await cli('render', file, '--params', '{"secrets":{}}')).toMatchObject({ code: 1, err: expect.stringMatching(/InvalidTemplateError: params: 'secrets' is reserved/) });
+      expect(await cli('render', file, '--secret', 'oops')).toMatchObject({ code: 2, err: expect.stringMatching(/--secret oops: expected NAME=value/) });
     });
 
     test('--params must be a JSON object', async () => {
