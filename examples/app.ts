@@ -1,16 +1,24 @@
 // The example app: one stack with a TemplatedApiCaller. The README, the demo and the tests use it.
 // Synthesize with `npx ts-node --project tsconfig.dev.json examples/app.ts`.
+import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RetryPolicy, StatusRange, TemplatedApiCaller } from '../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ApiTemplate, RetryPolicy, StatusRange, TemplatedApiCaller } from '../src';
 
 export function buildExampleApp(app = new cdk.App()): { app: cdk.App; stack: cdk.Stack; caller: TemplatedApiCaller } {
   const stack = new cdk.Stack(app, 'TemplatedApiCallerExample', {
     description: 'templated-api-caller example: call HTTP APIs from templates stored in DynamoDB',
   });
 
+  // The orders API key lives in Secrets Manager; templates use it as {{ secrets.ordersApiKey }}.
+  const ordersApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'OrdersApiKey', 'orders/api-key');
+
   const caller = new TemplatedApiCaller(stack, 'ApiCaller', {
     tableProps: { removalPolicy: cdk.RemovalPolicy.DESTROY },
+    // Reviewed in code, written to the table at deploy time (examples/templates/*.yaml).
+    templates: ApiTemplate.fromDirectory(path.join(__dirname, 'templates')),
+    secrets: { ordersApiKey },
     allowedHosts: ['api.example.com', 'hooks.example.com'],
     successStatus: StatusRange.between(200, 299),
     retry: RetryPolicy.backoff({ maxAttempts: 3, interval: cdk.Duration.seconds(2) }),

@@ -3,7 +3,7 @@
 // and prints each one state by state. Exits non-zero if any outcome is not the expected one.
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
-import { startSampleApi } from './sample-api';
+import { ORDERS_API_KEY, startSampleApi } from './sample-api';
 import { formatExecution, formatLogLine } from '../cli-src/local-runner';
 import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
 import { readTemplateFiles } from '../cli-src/template-files/template-file';
@@ -61,14 +61,18 @@ async function main(): Promise<number> {
   const runner = await runnerForConstruct(caller, {
     retryIntervalMs: 100,
     functionEnvironment: { ALLOW_PRIVATE_NETWORKS: 'true', ALLOWED_HOSTS: '127.0.0.1' },
+    // Served by a local stand-in for Secrets Manager; the logs show it redacted.
+    secretValues: { ordersApiKey: ORDERS_API_KEY },
   });
   let failures = 0;
   try {
+    // The stack's templates (examples/templates, the `templates` prop) are in the local table
+    // already; the demo points their hosts at the sample API.
     const templates = readTemplateFiles([path.join(__dirname, 'templates')]);
     for (const { item } of templates) {
       await runner.putItem({ ...item, url: String(item.url).replace(/^https:\/\/(api|hooks)\.example\.com/, api.origin) });
     }
-    console.log(`Seeded ${templates.length} templates from examples/templates into a local DynamoDB (${runner.dynamoDb.endpoint}),`);
+    console.log(`The stack's ${templates.length} templates (examples/templates) are in a local DynamoDB (${runner.dynamoDb.endpoint}),`);
     console.log(`with https://api.example.com and https://hooks.example.com pointed at the sample API (${api.origin}).\n`);
 
     for (const scenario of SCENARIOS) {

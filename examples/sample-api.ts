@@ -24,6 +24,9 @@ const ORDERS: Record<string, object> = {
   'ord-1002': { id: 'ord-1002', status: 'pending', total: 9.99, items: [{ sku: 'PEN-2', quantity: 3 }] },
 };
 
+/** The key POST /orders wants in X-Api-Key (the demo's local Secrets Manager serves it). */
+export const ORDERS_API_KEY = 'demo-orders-key-7d3f9a';
+
 export async function startSampleApi(): Promise<SampleApi> {
   const requests: RecordedRequest[] = [];
   const shed = new Set<string>();
@@ -46,6 +49,7 @@ export async function startSampleApi(): Promise<SampleApi> {
         return json(200, fields.length ? Object.fromEntries(Object.entries(order).filter(([k]) => fields.includes(k))) : order);
       }
       if (req.method === 'POST' && url.pathname === '/orders') {
+        if (req.headers['x-api-key'] !== ORDERS_API_KEY) return json(401, { error: 'missing or wrong X-Api-Key' });
         let order: unknown;
         try {
           order = JSON.parse(body);

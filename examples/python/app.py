@@ -4,10 +4,14 @@
 Synthesize with `cdk synth` in this directory, after
 `python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt`.
 """
+import os
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from templated_api_caller import (
+    ApiTemplate,
     RetryPolicy,
     StatusRange,
     TemplatedApiCaller,
@@ -26,10 +30,16 @@ class TemplatedApiCallerExample(cdk.Stack):
             **kwargs,
         )
 
+        # The orders API key lives in Secrets Manager; templates use it as {{ secrets.ordersApiKey }}.
+        orders_api_key = secretsmanager.Secret.from_secret_name_v2(self, "OrdersApiKey", "orders/api-key")
+
         caller = TemplatedApiCaller(
             self,
             "ApiCaller",
             table_props=TemplateTableProps(removal_policy=cdk.RemovalPolicy.DESTROY),
+            # Reviewed in code, written to the table at deploy time (examples/templates/*.yaml).
+            templates=ApiTemplate.from_directory(os.path.join(os.path.dirname(__file__), "..", "templates")),
+            secrets={"ordersApiKey": orders_api_key},
             allowed_hosts=["api.example.com", "hooks.example.com"],
             success_status=StatusRange.between(200, 299),
             retry=RetryPolicy.backoff(max_attempts=3, interval=cdk.Duration.seconds(2)),
