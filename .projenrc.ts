@@ -58,6 +58,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       collectCoverageFrom: ['src/**/*.ts', 'lambda-src/**/*.ts', 'cli-src/**/*.ts'],
+      // jest's default is one worker per core but one: a single worker on a 2-core machine.
+      maxWorkers: '100%',
       testTimeout: 30_000,
     },
   },
