@@ -124,7 +124,6 @@ const bundleRenderer = project.addTask('bundle:renderer', {
     { exec: 'node build-tools/bundle.mjs renderer' },
   ],
 });
-project.preCompileTask.spawn(bundleRenderer);
 
 // The template seeder (the custom resource writing ApiTemplates to the table). lambda-src is
 // type-checked by bundle:renderer.
@@ -132,7 +131,6 @@ const bundleSeeder = project.addTask('bundle:template-seeder', {
   description: 'Bundle the template seeder Lambda into assets/template-seeder',
   exec: 'node build-tools/bundle.mjs template-seeder',
 });
-project.preCompileTask.spawn(bundleSeeder);
 
 // The CLI (render, validate, put, run) with everything it uses bundled, so the package keeps
 // no runtime dependencies: jsii only allows jsii modules there.
@@ -143,12 +141,16 @@ const bundleCli = project.addTask('bundle:cli', {
     { exec: 'chmod +x assets/cli/index.js' },
   ],
 });
-project.preCompileTask.spawn(bundleCli);
+
+// Everything that loads the construct needs the Lambda bundles (the CLI tests need the CLI too).
+const bundleAll = project.addTask('bundle:all', {
+  description: 'Build every bundle in assets/',
+  steps: [{ spawn: bundleRenderer.name }, { spawn: bundleSeeder.name }, { spawn: bundleCli.name }],
+});
+project.preCompileTask.spawn(bundleAll);
 project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });
 // Tests load the bundles too (the construct points at the renderer, CLI tests run the CLI).
-project.testTask.prependSpawn(bundleCli);
-project.testTask.prependSpawn(bundleRenderer);
-project.testTask.prependSpawn(bundleSeeder);
+project.testTask.prependSpawn(bundleAll);
 project.addPackageIgnore('!/assets/');
 // The package ships lib/, the bundles in assets/ and the docs; sources and tooling stay here.
 for (const path of ['/lambda-src/', '/cli-src/', '/examples/', '/bench/', '/build-tools/', '/.ci/', '/test/']) {
@@ -184,7 +186,7 @@ project.addTask('fixtures:jinja2', {
 project.addTask('demo', {
   description: 'Run the example app\'s state machine locally against a sample API and print each execution',
   steps: [
-    { spawn: bundleRenderer.name },
+    { spawn: bundleAll.name },
     { exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/demo.ts' },
   ],
 });
@@ -198,24 +200,21 @@ project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/cdk.contex
 project.addTask('integ:snapshot', {
   description: 'Rewrite the committed snapshot of the integration test (synthesis only, no AWS account)',
   steps: [
-    { spawn: bundleRenderer.name },
-    { spawn: bundleSeeder.name },
+    { spawn: bundleAll.name },
     { exec: 'ts-node --transpile-only --project tsconfig.dev.json test/integ/snapshot.ts' },
   ],
 });
 project.addTask('integ', {
   description: 'Deploy the integration test with integ-runner, run its assertions, destroy it (AWS account needed)',
   steps: [
-    { spawn: bundleRenderer.name },
-    { spawn: bundleSeeder.name },
+    { spawn: bundleAll.name },
     { exec: 'integ-runner --directory test/integ --language typescript --update-on-failed --parallel-regions ${AWS_REGION:-us-east-1}', receiveArgs: true },
   ],
 });
 project.addTask('integ:deploy', {
   description: 'Deploy the integration test app with the CDK CLI (its assertions fail the deployment), then destroy it (AWS account needed)',
   steps: [
-    { spawn: bundleRenderer.name },
-    { spawn: bundleSeeder.name },
+    { spawn: bundleAll.name },
     { exec: 'bash test/integ/deploy.sh', receiveArgs: true },
   ],
 });
