@@ -191,6 +191,16 @@ project.addTask('demo', {
   ],
 });
 
+// The example app's cloud assembly in cdk.out, for `templated-api-caller run` (no CDK CLI needed).
+project.addTask('synth:example', {
+  description: 'Synthesize examples/app.ts into cdk.out',
+  env: { CDK_OUTDIR: 'cdk.out' },
+  steps: [
+    { spawn: bundleAll.name },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/app.ts' },
+  ],
+});
+
 // The integration test (test/integ, see CONTRIBUTING.md). integ:snapshot synthesizes the
 // snapshot as integ-runner would (a jest test keeps it current); integ and integ:deploy need
 // an AWS account and deploy real resources.
