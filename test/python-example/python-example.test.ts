@@ -74,3 +74,16 @@ test('the check reports misspelt names (it can fail)', () => {
     'templated_api_caller has no TableProps',
   ]);
 });
+
+test('the README\'s Python snippets compile and use only names the generated package has', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const snippets = [...readme.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(snippets.length).toBeGreaterThanOrEqual(2);
+  snippets.forEach((snippet, i) => {
+    const file = path.join(out, `readme_${i}.py`);
+    fs.writeFileSync(file, snippet);
+    const compiled = spawnSync(PYTHON, ['-c', 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")', file], { encoding: 'utf8' });
+    expect({ snippet: i, stderr: compiled.stderr }).toEqual({ snippet: i, stderr: '' });
+    expect({ snippet: i, ...checkNames(file) }).toEqual({ snippet: i, status: 0, problems: [], stderr: '' });
+  });
+});
