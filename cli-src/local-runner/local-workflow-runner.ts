@@ -51,7 +51,10 @@ export interface LocalWorkflowRunnerOptions {
 }
 
 export class LocalWorkflowRunner {
-  /** Reads the state machine out of `template`, starts a local DynamoDB and creates its tables. */
+  /**
+   * Reads the state machine out of `template`, starts a local DynamoDB with its tables and seeded
+   * templates, and a local Secrets Manager when its functions use secrets.
+   */
   public static async fromTemplate(template: CfnTemplate, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
     polyfillPromiseWithResolvers();
     const machine = readStateMachine(template, options.stateMachineId);
@@ -63,7 +66,7 @@ export class LocalWorkflowRunner {
         for (const item of items) await putPlainItem(dynamoDb, tableName, item);
       }
       const secretArns = secretsByArn(machine.functions, options.secretValues ?? {});
-      secretsManager = secretArns.size > 0 || usesSecrets(machine.functions) ? await LocalSecretsManager.start(secretArns) : undefined;
+      secretsManager = usesSecrets(machine.functions) ? await LocalSecretsManager.start(secretArns) : undefined;
       return new LocalWorkflowRunner(machine, dynamoDb, secretsManager, options);
     } catch (error) {
       await secretsManager?.close();
