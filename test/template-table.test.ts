@@ -87,6 +87,22 @@ describe('an existing table', () => {
     }))).not.toThrow();
   });
 
+  test('is checked without deprecated aws-cdk-lib APIs (a consumer would see a warning)', () => {
+    // JSII_DEPRECATED=fail turns aws-cdk-lib's deprecation warnings into errors.
+    const saved = process.env.JSII_DEPRECATED;
+    process.env.JSII_DEPRECATED = 'fail';
+    try {
+      expect(() => construct({}, (s) => ({
+        table: new dynamodb.Table(s, 'T', {
+          partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+        }),
+      }))).not.toThrow();
+    } finally {
+      if (saved === undefined) delete process.env.JSII_DEPRECATED; else process.env.JSII_DEPRECATED = saved;
+    }
+  });
+
   test('with another key schema is a ValidationError naming table', () => {
     expect(() => construct({}, (s: Stack) => ({
       table: new dynamodb.Table(s, 'T', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }),

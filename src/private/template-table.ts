@@ -31,14 +31,16 @@ export function templateTable(scope: Construct, id: string, existing?: dynamodb.
 }
 
 // A table defined in the same app knows its key schema; an imported one does not (it is trusted).
+// schemaV2, not the deprecated schema(): consumers would see a deprecation warning at synth.
 function checkSchema(scope: Construct, table: dynamodb.ITable): void {
   if (!(table instanceof dynamodb.Table)) return;
-  const schema = table.schema();
-  const ok = schema.partitionKey?.name === TemplateAttribute.NAME && schema.partitionKey?.type === dynamodb.AttributeType.STRING
-    && schema.sortKey?.name === TemplateAttribute.METHOD && schema.sortKey?.type === dynamodb.AttributeType.STRING;
-  if (!ok) {
+  const { partitionKeys, sortKeys } = table.schemaV2();
+  const isString = (keys: dynamodb.Attribute[], name: string) =>
+    keys.length === 1 && keys[0].name === name && keys[0].type === dynamodb.AttributeType.STRING;
+  if (!isString(partitionKeys, TemplateAttribute.NAME) || !isString(sortKeys, TemplateAttribute.METHOD)) {
+    const names = (keys: dynamodb.Attribute[]) => keys.map(k => k.name).join(' + ');
     throw new ValidationError('table',
       `the template table needs partition key ${TemplateAttribute.NAME} and sort key ${TemplateAttribute.METHOD}, both strings; `
-      + `got ${schema.partitionKey?.name} and ${schema.sortKey?.name ?? 'no sort key'}`, scope);
+      + `got ${names(partitionKeys) || 'no partition key'} and ${names(sortKeys) || 'no sort key'}`, scope);
   }
 }
