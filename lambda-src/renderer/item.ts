@@ -22,26 +22,49 @@ type PlainObject = Record<string, unknown>;
 
 const ATTRIBUTE_VALUE_TYPES = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL']);
 
-export function decodeTemplateItem(template: unknown): TemplateItem {
+/** What the execution looked up (its `templateName` and `method`), to name it when nothing is found. */
+export interface TemplateLookup {
+  readonly templateName?: unknown;
+  readonly method?: unknown;
+}
+
+export function decodeTemplateItem(template: unknown, lookup: TemplateLookup = {}): TemplateItem {
   if (!isPlainObject(template)) {
     throw new InvalidTemplateError('event.template must be an object');
   }
-  return validateItem(toPlainItem(unwrapGetItemOutput(template)));
+  return validateItem(toPlainItem(unwrapGetItemOutput(template, lookup)));
 }
 
-/** The workflow passes getItem's whole output: `{ Item }`, or `{}` when there is no such template. */
-function unwrapGetItemOutput(template: PlainObject): PlainObject {
+const ITEM_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(TemplateAttribute) as string[]);
+
+/**
+ * The workflow passes getItem's whole result: `{ Item }` when the template exists. Without a
+ * match there is no `Item`, only what the service adds next to it: Step Functions' optimized
+ * integration adds `SdkHttpMetadata` and `SdkResponseMetadata`, the SDK `$metadata` and maybe
+ * `ConsumedCapacity`. So: no `Item` and no template attribute means no template.
+ */
+function unwrapGetItemOutput(template: PlainObject, lookup: TemplateLookup): PlainObject {
   if ('Item' in template) {
     if (!isPlainObject(template.Item)) {
       throw new InvalidTemplateError('event.template.Item must be an object');
     }
     return template.Item;
   }
-  const keys = Object.keys(template);
-  if (keys.length === 0 || keys.every((key) => key === 'ConsumedCapacity' || key === '$metadata')) {
-    throw new TemplateNotFoundError('no template item: the GetItem result has no Item');
+  if (!Object.keys(template).some((key) => ITEM_ATTRIBUTES.has(key))) {
+    throw new TemplateNotFoundError(notFoundMessage(lookup));
   }
   return template;
+}
+
+function notFoundMessage({ templateName, method }: TemplateLookup): string {
+  if (typeof templateName !== 'string' || typeof method !== 'string') {
+    return 'no template item: the GetItem result has no Item';
+  }
+  // Names and methods are short identifiers in practice; a long one is cut, never echoed whole.
+  const name = JSON.stringify(templateName.slice(0, 200));
+  const hint = method !== method.toUpperCase() && HTTP_METHODS.has(method.toUpperCase())
+    ? ` (methods are upper case: ${method.toUpperCase()})` : '';
+  return `no template ${name} for method ${JSON.stringify(method.slice(0, 16))}${hint}: the GetItem result has no Item`;
 }
 
 function toPlainItem(item: PlainObject): PlainObject {

@@ -36,6 +36,29 @@ describe('decodeTemplateItem', () => {
     expect(() => decodeTemplateItem({ ConsumedCapacity: { TableName: 't' } })).toThrow(expect.objectContaining({ name: 'TemplateNotFound' }));
   });
 
+  // Step Functions' optimized integrations add SdkHttpMetadata and SdkResponseMetadata to the
+  // API response (https://docs.aws.amazon.com/step-functions/latest/dg/connect-parameters.html,
+  // "Service integration outputs"), so a getItem that matches nothing is not `{}` on AWS.
+  test('a getItem result carrying only the SDK metadata is TemplateNotFound, naming what was looked up', () => {
+    const noItem = {
+      SdkHttpMetadata: { AllHttpHeaders: { 'Content-Length': ['2'] }, HttpHeaders: { 'Content-Length': '2' }, HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: 'R1' },
+    };
+    expect(() => decodeTemplateItem(noItem, { templateName: 'get-order', method: 'GET' }))
+      .toThrow(expect.objectContaining({ name: 'TemplateNotFound', message: 'no template "get-order" for method "GET": the GetItem result has no Item' }));
+    expect(() => decodeTemplateItem({ ...noItem, SomethingNew: 1 })).toThrow(expect.objectContaining({ name: 'TemplateNotFound' }));
+  });
+
+  test('a lower-case method that finds nothing gets the upper-case hint', () => {
+    expect(() => decodeTemplateItem({ SdkResponseMetadata: {} }, { templateName: 't', method: 'get' }))
+      .toThrow(/no template "t" for method "get" \(methods are upper case: GET\)/);
+  });
+
+  test('a getItem result with Item and the SDK metadata decodes the Item', () => {
+    expect(decodeTemplateItem({ ...getItemOutput(plain), SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: 'R2' } }))
+      .toEqual(expected);
+  });
+
   test.each([
     ['a template that is not an object', null, /event.template must be an object/],
     ['an array', [], /event.template must be an object/],
