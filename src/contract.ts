@@ -75,6 +75,8 @@ export class RendererEnvironment {
   public static readonly SECRET_ARNS = 'SECRET_ARNS';
   /** Seconds a fetched secret value is reused before it is fetched again (default 300). */
   public static readonly SECRETS_CACHE_TTL_SECONDS = 'SECRETS_CACHE_TTL_SECONDS';
+  /** Name of the header carrying the execution's idempotency key on every call; unset means none. */
+  public static readonly IDEMPOTENCY_KEY_HEADER = 'IDEMPOTENCY_KEY_HEADER';
 
   private constructor() {}
 }
@@ -88,6 +90,32 @@ export class TemplateContext {
    * (`{{ secrets.apiKey.token }}`). A param of this name is refused (`InvalidTemplateError`).
    */
   public static readonly SECRETS = 'secrets';
+  /**
+   * The execution the call belongs to: `{{ execution.id }}` (the execution ARN),
+   * `{{ execution.name }}`, `{{ execution.startTime }}` and `{{ execution.attempt }}` (1 on the
+   * first call, 2 on the first retry, ...). The workflow passes it to the renderer under this
+   * name too. A param of this name is refused (`InvalidTemplateError`).
+   */
+  public static readonly EXECUTION = 'execution';
+
+  private constructor() {}
+}
+
+/**
+ * Fields of the execution context the workflow passes to the renderer (`execution` in its event)
+ * and templates see under `execution`.
+ */
+export class ExecutionContextField {
+  /** The execution ARN (`$$.Execution.Id`). */
+  public static readonly ID = 'id';
+  /** The execution name (`$$.Execution.Name`). */
+  public static readonly NAME = 'name';
+  /** When the execution started, ISO 8601 (`$$.Execution.StartTime`). */
+  public static readonly START_TIME = 'startTime';
+  /** In the renderer's event: retries of the call so far (`$$.State.RetryCount`, 0 on the first attempt). */
+  public static readonly RETRY_COUNT = 'retryCount';
+  /** In templates: the attempt of the call, 1 on the first. */
+  public static readonly ATTEMPT = 'attempt';
 
   private constructor() {}
 }

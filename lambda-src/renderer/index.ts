@@ -5,6 +5,7 @@ import { loggedRequestHeaders, loggedResponseHeaders, secretValues, writeCallLog
 import { rendererConfig, type RendererConfig } from './config';
 import { assertAllowedHost } from './destination-guard';
 import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './errors';
+import { executionContext, refuseReservedParam, withIdempotencyKey, type ExecutionContext } from './execution-context';
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { renderRequest } from './request';
@@ -19,8 +20,8 @@ export interface RendererEvent {
   /** The GetItem output (`{ Item }`), a bare Item in AttributeValue form, or a plain object. */
   readonly template: unknown;
   readonly params?: unknown;
-  /** `$$.State.RetryCount` (0 on the first attempt), for the log line. */
-  readonly retryCount?: unknown;
+  /** `{ id, name, startTime, retryCount }` from `$$.Execution` and `$$.State.RetryCount` (see `ExecutionContextField`). */
+  readonly execution?: unknown;
 }
 
 export interface RendererResult {
@@ -46,14 +47,24 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   let host = '';
   let response: HttpResponse | undefined;
   let secretRedactions: readonly string[] = [];
+  let execution: ExecutionContext | undefined;
   try {
     params = eventParams(event);
-    item = decodeTemplateItem(event.template);
+    execution = executionContext(event as unknown as Record<string, unknown>);
+    refuseReservedParam(params);
+    // The whole state is the event: it names what was looked up when nothing was found.
+    item = decodeTemplateItem(event.template, event as { templateName?: unknown; method?: unknown });
     // Secrets join the context after the params (which may not name them) and are rendered in
     // one pass: nothing a param holds is ever rendered as a template.
     const secrets = await templateSecrets(templateSources(item), params, config);
     secretRedactions = secrets.values;
-    const request = renderRequest(item, secrets.context === undefined ? params : { ...params, [TemplateContext.SECRETS]: secrets.context });
+    const templateContext = {
+      ...params,
+      ...(execution === undefined ? {} : { [TemplateContext.EXECUTION]: execution }),
+      ...(secrets.context === undefined ? {} : { [TemplateContext.SECRETS]: secrets.context }),
+    };
+    const rendered = renderRequest(item, templateContext);
+    const request = { ...rendered, headers: withIdempotencyKey(rendered.headers, execution) };
     host = request.url.host;
     assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
     response = await sendRequest({
@@ -86,7 +97,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       host,
       status: response?.statusCode,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      attempt: attemptNumber(event),
+      attempt: execution?.attempt ?? 1,
       error: error?.name,
       requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config, secrets),
       responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config, secrets),
@@ -134,9 +145,4 @@ function decodeBody(response: HttpResponse): unknown {
     }
   }
   return text;
-}
-
-function attemptNumber(event: RendererEvent): number {
-  const retryCount = isPlainObject(event) ? Number(event.retryCount) : NaN;
-  return Number.isInteger(retryCount) && retryCount >= 0 ? retryCount + 1 : 1;
 }

@@ -266,7 +266,7 @@ describe('logs', () => {
         payload: '{"card": "{{ card }}"}',
       }),
       params: { orderId: 'order-777', apiToken: 'tok-SECRET-123', card: '4111-1111' },
-      retryCount: 2,
+      execution: { id: 'arn:aws:states:eu-west-1:1:execution:sm:e1', name: 'e1', startTime: '2026-01-01T00:00:00.000Z', retryCount: 2 },
     });
     expect(logs.lines).toHaveLength(1);
     const [line] = logs.lines;
