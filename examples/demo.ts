@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
 import { ORDERS_API_KEY, startSampleApi } from './sample-api';
-import { formatExecution, formatLogLine } from '../cli-src/local-runner';
+import { executionReport } from '../cli-src/cli/execution-report';
 import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
 import { readTemplateFiles } from '../cli-src/template-files/template-file';
 
@@ -87,9 +87,11 @@ async function main(): Promise<number> {
       ].filter(Boolean);
       console.log(`▶ ${scenario.title}`);
       console.log(`  input  ${JSON.stringify(scenario.input)}`);
-      console.log(formatExecution(record));
+      // Printed as `templated-api-caller run` prints it, with the response in one line first.
+      const [states, ...logs] = executionReport(record);
+      console.log(states);
       if (response) console.log(`  response HTTP ${response.statusCode}: ${JSON.stringify(response.body)}`);
-      for (const line of record.logs) console.log(`  log ${formatLogLine(line)}`);
+      logs.forEach(line => console.log(line));
       console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
       failures += problems.length === 0 ? 0 : 1;
     }

@@ -1,4 +1,6 @@
 // templated-api-caller: manage and try request templates without deploying anything.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './cli-io';
 import type { Command } from './command';
@@ -14,13 +16,18 @@ const HELP = `Usage: templated-api-caller <command> [options]
 Commands:
 ${COMMANDS.map(c => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
-Run 'templated-api-caller <command> --help' for a command's options.
+Run 'templated-api-caller <command> --help' for a command's options, 'templated-api-caller
+--version' for the version.
 Template files are YAML or JSON with the fields name, method, url, headers, payload, timeout
 and description.`;
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(packageVersion());
+    return EXIT_OK;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
     return name === undefined ? EXIT_USAGE : EXIT_OK;
@@ -50,6 +57,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
+}
+
+/**
+ * The version of the installed package. package.json is two levels up both from the bundle
+ * (assets/cli/index.js) and from this source file (cli-src/cli/index.ts); read at run time, so
+ * that the bundle never carries a stale copy.
+ */
+export function packageVersion(): string {
+  const file = path.join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 if (require.main === module) {

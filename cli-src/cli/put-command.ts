@@ -2,7 +2,7 @@ import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-io';
 import type { Command } from './command';
-import { loadOrReport } from './validate-command';
+import { loadTemplates } from './template-loader';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
 
 /** DynamoDB's BatchWriteItem limit. */
@@ -34,7 +34,7 @@ Exit code 0 when every template was written, 1 otherwise.`,
     const table = values.table as string | undefined;
     if (positionals.length === 0) throw new UsageError('name at least one template file or directory');
     if (!table) throw new UsageError('--table is required');
-    const entries = loadOrReport(positionals, io);
+    const entries = loadTemplates(positionals, io);
     if (entries === undefined) return EXIT_FAILED;
     const invalid = entries.flatMap(e => checkTemplateSyntax(e.item).map(p => `${e.item.PK} ${e.item.SK}: ${p}`));
     if (invalid.length > 0) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
-import { loadOrReport } from './validate-command';
+import { loadTemplates } from './template-loader';
 import { renderRequest } from '../template-files/template-syntax';
 
 export const renderCommand: Command = {
@@ -39,7 +39,7 @@ Exit code 0 when the template rendered, 1 when it did not (the error is printed 
     const params = values['params-file'] !== undefined
       ? parseJsonOption(readFile(values['params-file'] as string, io.cwd), '--params-file')
       : parseJsonOption(values.params as string | undefined, '--params');
-    const entries = loadOrReport(positionals, io);
+    const entries = loadTemplates(positionals, io);
     if (entries === undefined) return EXIT_FAILED;
     const matching = entries.filter(e =>
       (values.name === undefined || e.item.PK === values.name)

@@ -47,10 +47,12 @@ export function formatExecution(record: ExecutionRecord): string {
       : `${s.error}${s.retriedAttempt !== undefined ? ` → retry ${s.retriedAttempt}` : ''}${s.caughtNext !== undefined ? ` → caught, next ${s.caughtNext}` : ''}`;
     return `  ${String(s.startedAtMs).padStart(5)} ms  ${s.name.padEnd(22)} ${s.type.padEnd(8)} ${String(s.durationMs).padStart(5)} ms  ${size.padEnd(24)} ${outcome}`;
   });
+  // Headings aligned with the rows: `start` is when the attempt began in the execution.
+  const heading = `  ${'start'.padStart(8)}  ${'state'.padEnd(22)} ${'type'.padEnd(8)} ${'duration'.padStart(8)}  ${'input / output size'.padEnd(24)} outcome`;
   const summary = record.status === 'SUCCEEDED'
     ? `SUCCEEDED in ${record.durationMs} ms, ${record.stateTransitions} state transitions`
     : `${record.status} in ${record.durationMs} ms: ${record.error ?? ''}${record.cause ? ` (${truncate(causeMessage(record.cause), 160)})` : ''}`;
-  return [...rows, `  ${summary}`].join('\n');
+  return [heading, ...rows, `  ${summary}`].join('\n');
 }
 
 /** A Lambda error's cause is its error payload as JSON: the message is what a reader wants. */

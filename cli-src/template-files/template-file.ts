@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { TemplateAttribute } from '../../src/contract';
 import {
-  parseTemplateText, parseTimeout as parseTimeoutField, PlainApiTemplate, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError,
+  parseTemplateText, parseTimeout as parseTimeoutField, PlainApiTemplate, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError, templateProblems,
 } from '../../src/private/template-file-format';
 
 /** A template file is wrong: the message names the file, the template and the field. */
@@ -20,31 +20,83 @@ export interface TemplateFileEntry {
   /** `file` or `file#index` when the file holds several templates. */
   readonly source: string;
   readonly item: Record<string, string | number | Record<string, string>>;
+  /**
+   * What is wrong with the template, in the file's field names (`method: …`, `timeout: …`);
+   * empty when it is valid. Syntax is not checked here (template-syntax.ts does).
+   */
+  readonly problems: readonly string[];
 }
 
-/** Reads files, and the template files directly inside directories, in name order. */
-export function readTemplateFiles(paths: readonly string[]): TemplateFileEntry[] {
-  const files = paths.flatMap(p => {
-    if (!fs.existsSync(p)) throw new TemplateFileError(`${p}: no such file or directory`);
-    return fs.statSync(p).isDirectory()
+/** What one file holds: its templates, or why it could not be read at all. */
+export interface TemplateFileReport {
+  readonly file: string;
+  /** The file could not be read or parsed (YAML syntax, unknown field, …); it has no entries. */
+  readonly error?: string;
+  readonly entries: readonly TemplateFileEntry[];
+}
+
+/**
+ * Reads files, and the template files directly inside directories, in name order: one report
+ * per file, so that one broken file does not hide the others. A name and method defined twice
+ * is a problem of the later template.
+ */
+export function readTemplateFileReports(paths: readonly string[]): TemplateFileReport[] {
+  const reports: TemplateFileReport[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p)) {
+      reports.push({ file: p, error: `${p}: no such file or directory`, entries: [] });
+      continue;
+    }
+    const files = fs.statSync(p).isDirectory()
       ? fs.readdirSync(p).filter(f => TEMPLATE_FILE_EXTENSIONS.includes(path.extname(f))).sort().map(f => path.join(p, f))
       : [p];
-  });
-  const entries = files.flatMap(file => parseTemplateFile(fs.readFileSync(file, 'utf8'), file));
-  const seen = new Map<string, string>();
-  for (const entry of entries) {
-    const key = `${entry.item[TemplateAttribute.NAME]} ${entry.item[TemplateAttribute.METHOD]}`;
-    const first = seen.get(key);
-    if (first !== undefined) throw new TemplateFileError(`${entry.source}: template ${key} is also defined in ${first}`);
-    seen.set(key, entry.source);
+    for (const file of files) {
+      try {
+        reports.push({ file, entries: parseTemplateFileEntries(fs.readFileSync(file, 'utf8'), file) });
+      } catch (error) {
+        if (!(error instanceof TemplateFileError)) throw error;
+        reports.push({ file, error: error.message, entries: [] });
+      }
+    }
   }
+  const seen = new Map<string, string>();
+  return reports.map(report => ({
+    ...report,
+    entries: report.entries.map(entry => {
+      const key = `${entry.item[TemplateAttribute.NAME]} ${entry.item[TemplateAttribute.METHOD]}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, entry.source);
+        return entry;
+      }
+      return { ...entry, problems: [...entry.problems, `template ${key} is also defined in ${first}`] };
+    }),
+  }));
+}
+
+/** Reads files and directories as `readTemplateFileReports` does; the first problem throws. */
+export function readTemplateFiles(paths: readonly string[]): TemplateFileEntry[] {
+  const reports = readTemplateFileReports(paths);
+  for (const report of reports) {
+    if (report.error !== undefined) throw new TemplateFileError(report.error);
+    const invalid = report.entries.find(e => e.problems.length > 0);
+    if (invalid) throw new TemplateFileError(`${invalid.source}: ${invalid.problems.join('; ')}`);
+  }
+  return reports.flatMap(r => r.entries);
+}
+
+/** Parses one file's text (YAML, of which JSON is a subset); a template with a problem throws. */
+export function parseTemplateFile(text: string, file: string): TemplateFileEntry[] {
+  const entries = parseTemplateFileEntries(text, file);
+  const invalid = entries.find(e => e.problems.length > 0);
+  if (invalid) throw new TemplateFileError(`${invalid.source}: ${invalid.problems.join('; ')}`);
   return entries;
 }
 
-/** Parses one file's text (YAML, of which JSON is a subset). */
-export function parseTemplateFile(text: string, file: string): TemplateFileEntry[] {
+/** Parses one file's text; a file that cannot be parsed throws, a template's problems are listed. */
+function parseTemplateFileEntries(text: string, file: string): TemplateFileEntry[] {
   return asTemplateFileError(() => parseTemplateText(text, file))
-    .map(({ source, template }) => ({ source, item: toItem(template, source) }));
+    .map(({ source, template }) => ({ source, item: templateItem(template), problems: fieldProblems(template) }));
 }
 
 /** The table item of a template (the attributes of src/contract.ts, plus `description`). */
@@ -61,14 +113,36 @@ export function templateItem(template: PlainApiTemplate): TemplateFileEntry['ite
   return item;
 }
 
-function toItem(template: PlainApiTemplate, source: string): TemplateFileEntry['item'] {
-  const item = templateItem(template);
+/**
+ * The template's problems as a file's author reads them: the checks ApiTemplate runs at synth
+ * (they speak in file fields), then the renderer's own item check for anything they missed,
+ * its attribute names translated back to fields.
+ */
+function fieldProblems(template: PlainApiTemplate): string[] {
+  const problems = templateProblems(template).map(({ field, message }) =>
+    field === 'timeout' && template.timeoutMs !== undefined
+      ? `timeout: ${formatDuration(template.timeoutMs)} is out of range: a call may wait from 1 ms to 15 minutes`
+      : `${field}: ${message}`);
+  if (problems.length > 0) return problems;
   try {
-    decodeTemplateItem(item);
+    decodeTemplateItem(templateItem(template));
+    return [];
   } catch (error) {
-    throw new TemplateFileError(`${source}: ${(error as Error).message}`);
+    return [(error as Error).message.replace(/^attribute (\w+)/, (_whole, attribute: string) => FIELD_OF_ATTRIBUTE[attribute] ?? attribute)];
   }
-  return item;
+}
+
+const FIELD_OF_ATTRIBUTE: Record<string, string> = {
+  [TemplateAttribute.NAME]: 'name',
+  [TemplateAttribute.METHOD]: 'method',
+  [TemplateAttribute.TIMEOUT_MS]: 'timeout',
+};
+
+/** 1200000 → `20m`, as a file would write it. */
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }
 
 /** `timeout` is a duration: `500ms`, `10s`, `2m`, or a number of seconds. */

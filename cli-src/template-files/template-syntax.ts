@@ -4,14 +4,17 @@ import { InvalidTemplateError } from '../../lambda-src/renderer/errors';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { compileTemplate } from '../../lambda-src/renderer/render';
 import { renderRequest as renderItemRequest, type RenderedRequest } from '../../lambda-src/renderer/request';
-import { TemplateAttribute, TemplateContext } from '../../src/contract';
+import { TemplateContext } from '../../src/contract';
 import { couldBeHttpUrl } from '../../src/private/template-file-format';
 
 export type { RenderedRequest };
 // The URL check lives with the template file format, which ApiTemplate shares.
 export { couldBeHttpUrl };
 
-/** Every problem with an item's templates: syntax errors (with line) and a URL that is not http(s). */
+/**
+ * Every syntax error of an item's templates (with part and line). The fields themselves (the URL's
+ * scheme included) are checked when the file is read (template-file.ts).
+ */
 export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[] {
   const item = decodeTemplateItem(plainItem);
   const parts: Array<[string, string]> = [
@@ -26,9 +29,6 @@ export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[
     } catch (error) {
       problems.push(`${(error as Error).name}: ${(error as Error).message}`);
     }
-  }
-  if (!couldBeHttpUrl(item.url)) {
-    problems.push(`InvalidTemplateError: ${TemplateAttribute.URL} must start with http:// or https://`);
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 // The template file format (YAML or JSON; one template, a list, or several YAML documents) and
 // the field checks every template gets, shared by `ApiTemplate` and the CLI. Pure: no
 // aws-cdk-lib, no lambda-src, so both towers can use it.
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type YAMLError } from 'yaml';
 
 /** A template as plain data, before it becomes a table item. */
 export interface PlainApiTemplate {
@@ -53,7 +53,7 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate[] 
   const values: unknown[] = [];
   for (const document of parseAllDocuments(text)) {
     if (document.errors.length > 0) {
-      throw new TemplateFileFormatError(file, undefined, document.errors[0].message.split('\n')[0]);
+      throw new TemplateFileFormatError(file, undefined, yamlErrorMessage(document.errors[0], text));
     }
     const value = document.toJS();
     if (value !== null && value !== undefined) values.push(...(Array.isArray(value) ? value : [value]));
@@ -63,6 +63,22 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate[] 
     const source = values.length > 1 ? `${file}#${index + 1}` : file;
     return { source, template: toTemplate(value, source) };
   });
+}
+
+/**
+ * The parser's reason and the offending line itself: its own message ends in a code excerpt
+ * that reads as a dangling colon once cut to one line. An error past the last line (an unclosed
+ * bracket) points at the last line that has text.
+ */
+function yamlErrorMessage(error: YAMLError, text: string): string {
+  const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const position = error.linePos?.[0];
+  if (position === undefined) return reason;
+  const lines = text.split(/\r?\n/);
+  let line = position.line;
+  while (line > 1 && (lines[line - 1] ?? '').trim() === '') line--;
+  const where = line === position.line ? `line ${line}, column ${position.col}` : `line ${line}, where the file ends unfinished`;
+  return `${reason} at ${where}: ${JSON.stringify(lines[line - 1] ?? '')}`;
 }
 
 function toTemplate(value: unknown, source: string): PlainApiTemplate {

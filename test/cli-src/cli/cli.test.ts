@@ -38,6 +38,11 @@ describe('templated-api-caller (in-process)', () => {
     }
   });
 
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    expect(await cli('--version')).toMatchObject({ code: 0, out: version });
+  });
+
   test('an unknown command or option is a usage error (exit 2) with the usage', async () => {
     expect(await cli('deploy')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'deploy'/) });
     expect(await cli('validate', '--frobnicate', EXAMPLES)).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown option '--frobnicate'[\s\S]*Usage: templated-api-caller validate/) });
@@ -87,7 +92,7 @@ describe('templated-api-caller (in-process)', () => {
     test('accepts the example templates', async () => {
       const result = await cli('validate', EXAMPLES);
       expect(result.code).toBe(0);
-      expect(result.out).toMatch(/✔ create-order POST[\s\S]*4 of 4 templates valid/);
+      expect(result.out).toMatch(/✔ create-order POST[\s\S]*4 of 4 templates valid \(4 files\)$/);
     });
 
     test('reports syntax errors with the part and line, and a non-http URL, exit 1', async () => {
@@ -99,15 +104,44 @@ describe('templated-api-caller (in-process)', () => {
       expect(result.code).toBe(1);
       expect(result.err).toMatch(/bad POST .*TemplateRenderError: header X-One: /);
       expect(result.err).toMatch(/bad POST .*TemplateRenderError: payload: .*line 2/);
-      expect(result.err).toMatch(/bad POST .*url must start with http:\/\/ or https:\/\//);
+      expect(result.err).toMatch(/bad POST {2}\(.*bad\.yaml\): url: must start with http:\/\/ or https:\/\//);
       expect(result.out).toMatch(/0 of 1 templates valid/);
+    });
+
+    test('speaks in the file\'s field names and says what is wrong with which value', async () => {
+      const file = tempFile('fields.yaml', [
+        'name: slow', 'method: FETCH', 'url: https://x.example', 'headers:', '  X Bad: "1"', 'timeout: 20m',
+      ].join('\n'));
+      const result = await cli('validate', file);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/✘ slow FETCH {2}\(.*fields\.yaml\): method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got 'FETCH'/);
+      expect(result.err).toMatch(/✘ slow FETCH {2}\(.*fields\.yaml\): headers: 'X Bad' is not a valid header name \(an RFC 9110 token/);
+      expect(result.err).toMatch(/✘ slow FETCH {2}\(.*fields\.yaml\): timeout: 20m is out of range: a call may wait from 1 ms to 15 minutes/);
+      expect(result.err).not.toMatch(/attribute|SK|timeoutMs/);
+    });
+
+    test('of a directory reports every file, also after one that cannot be read, and a summary line', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tac-dir-'));
+      fs.writeFileSync(path.join(dir, 'a.yaml'), 'name: a\nmethod: GET\nurl: https://a.example\n');
+      fs.writeFileSync(path.join(dir, 'b.yaml'), 'name: b\nmethod: GET\nurl: https://b.example\n  oops: 1\n');
+      fs.writeFileSync(path.join(dir, 'c.yaml'), 'name: c\nmethod: get\nurl: https://c.example\ntimeout: 16m\n');
+      fs.writeFileSync(path.join(dir, 'd.yaml'), 'name: d\nmethod: POST\nurl: https://d.example\n');
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['validate', '.'], { out: l => out.push(l), err: l => err.push(l), cwd: dir });
+      expect(code).toBe(1);
+      expect(out).toEqual(['✔ a GET  (a.yaml)', '✔ d POST  (d.yaml)', '2 of 3 templates valid (4 files; could not read b.yaml)']);
+      expect(err).toEqual([
+        'b.yaml: Nested mappings are not allowed in compact mappings at line 3, column 6: "url: https://b.example"'.replace(/^/, '✘ '),
+        '✘ c GET  (c.yaml): timeout: 16m is out of range: a call may wait from 1 ms to 15 minutes',
+      ]);
     });
 
     test('refuses unknown fields and bad methods naming the file and field', async () => {
       const typo = tempFile('typo.yaml', 'name: t\nmethod: GET\nurl: https://x.example\nheader: {}\n');
       expect(await cli('validate', typo)).toMatchObject({ code: 1, err: expect.stringMatching(/typo\.yaml: unknown field header/) });
       const method = tempFile('method.json', '{"name":"t","method":"FETCH","url":"https://x.example"}');
-      expect(await cli('validate', method)).toMatchObject({ code: 1, err: expect.stringMatching(/method\.json: attribute SK must be one of GET, /) });
+      expect(await cli('validate', method)).toMatchObject({ code: 1, err: expect.stringMatching(/t FETCH {2}\(.*method\.json\): method: must be one of GET, /) });
     });
   });
 
@@ -170,20 +204,89 @@ describe('templated-api-caller (in-process)', () => {
       const result = await cli('run', templateFile, '--templates', templates, '--allow-private-networks', '--env', 'ALLOWED_HOSTS=127.0.0.1',
         '--input', '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1002"}}');
       expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toMatch(/^table ApiCallerTable\w+ in the embedded DynamoDB, 1 templates put from --templates\n/);
+      expect(result.out).toMatch(/\n {5}start {2}state +type +duration {2}input \/ output size +outcome\n +\d+ ms {2}FetchTemplate/);
       expect(result.out).toMatch(/FetchTemplate[\s\S]*CallApi[\s\S]*CheckStatus[\s\S]*SUCCEEDED in \d+ ms, 4 state transitions/);
+      // The log line as the demo prints it, not the function's JSON.
+      expect(result.out).toMatch(/\n {2}log INFO api call template=get-order method=GET host=127\.0\.0\.1:\d+ status=200 /);
       expect(result.out).toMatch(/"status": "pending"/);
       expect(api.count('/orders/ord-1002')).toBe(1);
     });
 
-    test('a failed execution exits 1; private networks and hosts off the allow-list stay blocked', async () => {
+    test('without --input: exit 2 with the usage, nothing run', async () => {
+      expect(await cli('run', templateFile)).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^run: --input is required[\s\S]*Usage: templated-api-caller run /) });
+    });
+
+    test('private networks and hosts off the allow-list stay blocked; the hint names both flags and the allow-list at once', async () => {
       const input = '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1001"}}';
-      const privateNetwork = await cli('run', templateFile, '--templates', templates, '--output-only', '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', input);
-      expect(privateNetwork.code).toBe(1);
-      expect(JSON.parse(privateNetwork.out)).toMatchObject({ error: 'BlockedDestinationError', cause: expect.stringMatching(/127\.0\.0\.1/) });
-      const notAllowed = await cli('run', templateFile, '--templates', templates, '--output-only', '--allow-private-networks', '--input', input);
-      expect(JSON.parse(notAllowed.out)).toMatchObject({ error: 'BlockedDestinationError', cause: expect.stringMatching(/not in ALLOWED_HOSTS/) });
+      const blocked = await cli('run', templateFile, '--templates', templates, '--input', input);
+      expect(blocked.code).toBe(1);
+      expect(blocked.err.split('\n')).toEqual([
+        'hint: 127.0.0.1 is a private or loopback address: pass --allow-private-networks to call it',
+        'hint: 127.0.0.1 is not in the function\'s allowed hosts (api.example.com, hooks.example.com): pass --env ALLOWED_HOSTS=api.example.com,hooks.example.com,127.0.0.1',
+      ]);
+      const privateNetwork = await cli('run', templateFile, '--templates', templates, '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', input);
+      expect(privateNetwork).toMatchObject({ code: 1, err: 'hint: 127.0.0.1 is a private or loopback address: pass --allow-private-networks to call it' });
+      const notAllowed = await cli('run', templateFile, '--templates', templates, '--allow-private-networks', '--input', input);
+      expect(notAllowed.err).toMatch(/^hint: 127\.0\.0\.1 is not in the function's allowed hosts \(api\.example\.com, hooks\.example\.com\): pass --env ALLOWED_HOSTS=api\.example\.com,hooks\.example\.com,127\.0\.0\.1$/);
       expect(api.count('/orders/ord-1001')).toBe(0);
       expect(await cli('run', templateFile, '--env', 'oops', '--input', input)).toMatchObject({ code: 2, err: expect.stringMatching(/--env oops: expected NAME=value/) });
+    });
+
+    test('--output-only prints a failure\'s cause as JSON, not JSON in a string', async () => {
+      const input = '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1001"}}';
+      const result = await cli('run', templateFile, '--templates', templates, '--output-only', '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', input);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.out)).toEqual({
+        error: 'BlockedDestinationError',
+        cause: { errorType: 'BlockedDestinationError', errorMessage: expect.stringMatching(/^127\.0\.0\.1 /), trace: [] },
+      });
+    });
+
+    test('TemplateNotFound names the template, the method, the table, and upper-case methods', async () => {
+      const result = await cli('run', templateFile, '--input', '{"templateName":"get-order","method":"get","params":{}}');
+      expect(result.code).toBe(1);
+      expect(result.err.split('\n')).toEqual([
+        expect.stringMatching(/^hint: no template 'get-order' get in table ApiCallerTable\w+: put it with --templates <file> /),
+        'hint: methods are upper case: use "method": "GET"',
+      ]);
+    });
+
+    test('a secret without --secret: the hint names the flag; an unknown --secret name lists the stack\'s secrets', async () => {
+      const input = JSON.stringify({ templateName: 'create-order', method: 'POST', params: { idempotencyKey: 'k', customer: 'Ada', items: [] } });
+      const missing = await cli('run', templateFile, '--input', input);
+      expect(missing).toMatchObject({ code: 1, err: expect.stringMatching(/^hint: a local run has no Secrets Manager of its own: pass --secret ordersApiKey=… /) });
+      const unknown = await cli('run', templateFile, '--secret', 'tracker=x', '--input', input);
+      expect(unknown).toMatchObject({ code: 2, err: expect.stringMatching(/^run: --secret tracker: the stack defines no secret named tracker \(its secrets: ordersApiKey\)/) });
+    });
+
+    describe('with --dynamodb-endpoint', () => {
+      let db: LocalDynamoDb;
+      const savedEnv = { ...process.env };
+      beforeAll(async () => {
+        Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+        db = await LocalDynamoDb.start();
+      });
+      afterAll(async () => {
+        process.env = savedEnv;
+        await db.close();
+      });
+
+      test('--table reads the table `put --table` wrote, and says which table it used', async () => {
+        await db.createTables([{
+          logicalId: 'T',
+          tableName: 'Templates',
+          keySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+          attributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
+        }]);
+        // Not named like a template the stack seeds: those are written to the table too, as a deployment would.
+        const own = tempFile('own.yaml', `name: local-order\nmethod: GET\nurl: "${api.origin}/orders/{{ orderId }}"\n`);
+        expect(await cli('put', own, '--table', 'Templates', '--endpoint', db.endpoint, '--region', 'local-1')).toMatchObject({ code: 0 });
+        const result = await cli('run', templateFile, '--dynamodb-endpoint', db.endpoint, '--table', 'Templates', '--allow-private-networks',
+          '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', '{"templateName":"local-order","method":"GET","params":{"orderId":"ord-1001"}}');
+        expect(result).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`^table Templates in ${db.endpoint.replace(/\./g, '\\.')}\n`)) });
+        expect(api.count('/orders/ord-1001')).toBe(1);
+      });
     });
   });
 });
