@@ -13,6 +13,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   github: false,
   minNodeVersion: '20.0.0',
+  // commit-and-tag-version 13 (projen's default bump tool) and its 16 conventional-changelog
+  // packages declare Node >= 22: `npm ci` on Node 20 would print an EBADENGINE wall for a
+  // release-only tool. 12.x does the same job on Node >= 18.
+  bumpPackage: 'commit-and-tag-version@^12',
 
   cdkVersion: '2.276.0',
   constructsVersion: '10.5.1',
@@ -151,7 +155,15 @@ project.preCompileTask.spawn(bundleAll);
 project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });
 // Tests load the bundles too (the construct points at the renderer, CLI tests run the CLI).
 project.testTask.prependSpawn(bundleAll);
+// On Node 20 the AWS SDK (the renderer's Secrets Manager client in tests) warns at every first
+// call that its future releases need Node 22; README "Node.js versions" says what runs where.
+project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 project.addPackageIgnore('!/assets/');
+// What the npm package holds: an allow-list, so that nothing written into the work tree (cdk.out
+// from synth:example, coverage, scratch files) is ever published. npm adds package.json, README
+// and LICENSE, and the bundled dependencies; build-tools/check-package.mjs fails CI and the
+// consumer test on anything else.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/', '.jsii', 'API.md', 'CHANGELOG.md', 'VERSIONING.md']);
 // The package ships lib/, the bundles in assets/ and the docs; sources and tooling stay here.
 for (const path of ['/lambda-src/', '/cli-src/', '/examples/', '/bench/', '/build-tools/', '/.ci/', '/test/']) {
   project.addPackageIgnore(path);
