@@ -203,6 +203,17 @@ project.addTask('demo', {
   ],
 });
 
+// The npm tarball from a clone, to install in an app before a release (README, Install).
+project.addTask('tarball', {
+  description: 'Build the npm package into dist/js (bundles, jsii, npm pack) and check it against the allow-list',
+  steps: [
+    { spawn: bundleAll.name },
+    { spawn: project.compileTask.name },
+    { spawn: 'package:js' },
+    { exec: 'for t in dist/js/*.tgz; do node build-tools/check-package.mjs "$t" || exit 1; done' },
+  ],
+});
+
 // The example app's cloud assembly in cdk.out, for `templated-api-caller run` (no CDK CLI needed).
 project.addTask('synth:example', {
   description: 'Synthesize examples/app.ts into cdk.out',

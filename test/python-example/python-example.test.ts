@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ensureJsiiAssembly } from '../jsii-assembly';
 
 const ROOT = path.join(__dirname, '..', '..');
 const APP = path.join(ROOT, 'examples', 'python', 'app.py');
@@ -14,16 +15,10 @@ const PYTHON = '/usr/bin/python3';
 let out: string;
 let generated: string;
 
-// The jsii assembly is compiled from src/ when it is missing or older than a source file
-// (about 20 s; a build has already done it), then the Python code is generated from it (about 6 s).
+// The jsii assembly (compiled when stale, see jsii-assembly.ts), then the Python code generated
+// from it (about 6 s).
 beforeAll(() => {
-  const assembly = path.join(ROOT, '.jsii');
-  const newestSource = fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .reduce((max, f) => Math.max(max, fs.statSync(path.join(ROOT, 'src', f)).mtimeMs), 0);
-  if (!fs.existsSync(assembly) || fs.statSync(assembly).mtimeMs < newestSource) {
-    execFileSync('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: ROOT, stdio: 'pipe' });
-  }
+  ensureJsiiAssembly();
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'pysrc-'));
   execFileSync('npx', ['jsii-pacmak', '--target', 'python', '--code-only', '-o', out], { cwd: ROOT, stdio: 'pipe' });
   generated = path.join(out, 'python', 'src', 'templated_api_caller', '__init__.py');
