@@ -77,6 +77,31 @@ export class RendererEnvironment {
   public static readonly SECRETS_CACHE_TTL_SECONDS = 'SECRETS_CACHE_TTL_SECONDS';
   /** Name of the header carrying the execution's idempotency key on every call; unset means none. */
   public static readonly IDEMPOTENCY_KEY_HEADER = 'IDEMPOTENCY_KEY_HEADER';
+  /**
+   * JSON object of render limits overriding the defaults (`maxSteps`, `maxCallDepth`, `maxNesting`,
+   * `maxStringLength`, `maxListLength`, `maxTotalAllocation`, `timeoutMs`).
+   */
+  public static readonly RENDER_LIMITS = 'RENDER_LIMITS';
+
+  private constructor() {}
+}
+
+/**
+ * Request headers a template may not set. They decide where a request goes and how it is
+ * framed (`Host` would reach another site behind an allowed address; a wrong `Content-Length`
+ * corrupts the request), which the renderer's HTTP client owns. Compared case-insensitively.
+ */
+export class ReservedRequestHeaders {
+  /** The reserved names, lower case. */
+  public static readonly NAMES: string[] = [
+    'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect',
+    'te', 'trailer', 'proxy-connection', 'http2-settings',
+  ];
+
+  /** True when a template may not set the header `name`. */
+  public static isReserved(name: string): boolean {
+    return ReservedRequestHeaders.NAMES.includes(name.toLowerCase());
+  }
 
   private constructor() {}
 }

@@ -4,6 +4,7 @@ export * from './status-range';
 export * from './retry-policy';
 export * from './template-table';
 export * from './renderer-function';
+export * from './render-limits';
 export * from './workflow-logging';
 export * from './alarms';
 export * from './templated-api-caller';

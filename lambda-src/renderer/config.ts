@@ -1,6 +1,7 @@
 // Renderer settings from the function environment (names in src/contract.ts).
 // Read once per cold start; tests call resetRendererConfig() after changing process.env.
 import { InvalidTemplateError } from './errors';
+import { DEFAULT_RENDER_LIMITS, type RenderLimits } from './render-budget';
 import { RendererEnvironment } from '../../src/contract';
 
 export interface RendererConfig {
@@ -15,6 +16,7 @@ export interface RendererConfig {
   /** Secret name (as templates use it under `secrets`) to ARN. */
   readonly secretArns: ReadonlyMap<string, string>;
   readonly secretsCacheTtlMs: number;
+  readonly renderLimits: RenderLimits;
 }
 
 /** Below the 256 KiB Step Functions state limit, leaving room for headers and the envelope. */
@@ -44,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv): RendererConfig {
     secretParamNames: list(env[RendererEnvironment.SECRET_PARAM_NAMES]),
     secretArns: secretArns(env[RendererEnvironment.SECRET_ARNS]),
     secretsCacheTtlMs: 1000 * nonNegativeInteger(env, RendererEnvironment.SECRETS_CACHE_TTL_SECONDS, DEFAULT_SECRETS_CACHE_TTL_SECONDS),
+    renderLimits: renderLimits(env[RendererEnvironment.RENDER_LIMITS]),
   };
 }
 
@@ -61,6 +64,34 @@ function secretArns(value: string | undefined): Map<string, string> {
     throw new InvalidTemplateError(`${RendererEnvironment.SECRET_ARNS} must be a JSON object of secret name to ARN`);
   }
   return new Map(Object.entries(parsed as Record<string, string>));
+}
+
+/** The defaults, with what RENDER_LIMITS (a JSON object of positive integers) overrides. */
+function renderLimits(value: string | undefined): RenderLimits {
+  if (value === undefined || value.trim() === '') {
+    return DEFAULT_RENDER_LIMITS;
+  }
+  const name = RendererEnvironment.RENDER_LIMITS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidTemplateError(`${name} must be a JSON object of render limits`);
+  }
+  const limits: Record<string, number> = { ...DEFAULT_RENDER_LIMITS };
+  for (const [key, limit] of Object.entries(parsed)) {
+    if (!Object.prototype.hasOwnProperty.call(DEFAULT_RENDER_LIMITS, key)) {
+      throw new InvalidTemplateError(`${name}: unknown limit ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_RENDER_LIMITS).join(', ')})`);
+    }
+    if (!Number.isSafeInteger(limit) || (limit as number) <= 0) {
+      throw new InvalidTemplateError(`${name}: ${key} must be a positive integer`);
+    }
+    limits[key] = limit as number;
+  }
+  return limits as unknown as RenderLimits;
 }
 
 function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -8,6 +8,7 @@ import type { Node } from 'nunjucks/src/nodes';
 import runtime from 'nunjucks/src/runtime';
 import * as operators from './jinja-operators';
 import { truthy } from './python-values';
+import { limitExceeded, renderLimits, step } from './render-budget';
 import { isForbiddenName } from './sandbox';
 
 /** Filters and tests that accept an undefined subject, as under Jinja2's StrictUndefined. */
@@ -25,9 +26,32 @@ export function installJinjaCompiler(): void {
     return;
   }
   installed = true;
-  runtime.jinja = { ...operators, truthy, loopCycle };
+  runtime.jinja = { ...operators, truthy, loopCycle, step, checkOutput };
   const proto = compiler.Compiler.prototype;
   const original = (name: string): CompileMethod => proto[name];
+
+  // Template text reaches the generated code only as JSON string literals (template-compiler.ts
+  // has already refused every other kind of literal and every name that is not an identifier).
+  proto.compileLiteral = function (node) {
+    const value = node.value;
+    this._emit(typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : String(value as number | boolean));
+  };
+  proto.compileFunCall = function (node, frame) {
+    this._emit(`(lineno = ${Number(node.lineno)}, colno = ${Number(node.colno)}, runtime.callWrap(`);
+    this.compile(node.name as Node, frame);
+    this._emit(`, ${JSON.stringify(nodeName(node.name as Node))}, context, [`);
+    ((node.args as Node).children as Node[]).forEach((arg, index) => {
+      if (index > 0) this._emit(', ');
+      this.compile(arg, frame);
+    });
+    this._emit(']))');
+  };
+  // Every output statement checks the buffer it appends to, so no loop can grow it unbounded.
+  const compileOutput = original('compileOutput');
+  proto.compileOutput = function (node, frame) {
+    compileOutput.call(this, node, frame);
+    this._emitLine(`runtime.jinja.checkOutput(${(this as unknown as { buffer: string }).buffer});`);
+  };
 
   const compileSymbol = original('compileSymbol');
   const compileLookupVal = original('compileLookupVal');
@@ -135,6 +159,7 @@ export function installJinjaCompiler(): void {
   // split and walked on every iteration), plus cycle, previtem and nextitem, which it lacks.
   const bindings = proto as unknown as { _emitLoopBindings: (this: CompilerInstance, node: Node, arr: string, i: string, len: string) => void };
   bindings._emitLoopBindings = function (_node, arr, i, len) {
+    this._emitLine('runtime.jinja.step();');
     this._emitLine(`frame.set("loop", { index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, revindex0: ${len} - ${i} - 1, `
       + `first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len}, cycle: runtime.jinja.loopCycle, `
       + `previtem: ${i} > 0 ? ${arr}[${i} - 1] : undefined, nextitem: ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined });`);
@@ -157,6 +182,12 @@ export function installJinjaCompiler(): void {
   };
 }
 
+function checkOutput(buffer: string): void {
+  if (buffer.length > renderLimits().maxStringLength) {
+    throw limitExceeded('maxStringLength', 'the rendered text is too long');
+  }
+}
+
 /** loop.cycle('odd', 'even'): bound to the loop object by the sandbox's member lookup. */
 function loopCycle(this: { index0: number }, ...values: unknown[]): unknown {
   return values[this.index0 % values.length];
@@ -170,7 +201,8 @@ function strict(compile: CompileMethod): CompileMethod {
     }
     this._emit('runtime.jinja.defined(');
     compile.call(this, node, frame);
-    this._emit(`, ${JSON.stringify(nodeName(node))})`);
+    // Position and, for a top-level name, the params (to suggest the closest name).
+    this._emit(`, ${JSON.stringify(nodeName(node))}, ${Number(node.lineno) + 1}, ${Number(node.colno) + 1}${node.typename === 'Symbol' ? ', context.ctx' : ''})`);
   };
 }
 
@@ -246,6 +278,7 @@ function filteredLoopItems(self: CompilerInstance, node: Node, arr: Node, frame:
   self._emit(`var ${kept} = [];\nfor (const ${item} of runtime.fromIterator(`);
   self.compile(iterableNode(arr.body as Node, names), frame);
   self._emitLine(')) {');
+  self._emitLine('runtime.jinja.step();');
   self._emitLine('frame = frame.push();');
   const inner = frame.push();
   const targets = names > 1 ? (node.name as Node).children as Node[] : [node.name as Node];

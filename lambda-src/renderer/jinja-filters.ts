@@ -3,6 +3,7 @@
 import { TemplateRenderError } from './errors';
 import { typeName } from './jinja-operators';
 import { isPlainDict, pyJsonDumps, pyRepr, pyStr, truthy } from './python-values';
+import { reserve } from './render-budget';
 import { safeAttrGetter, safeMemberLookup } from './sandbox';
 
 /** What nunjucks binds `this` to when it calls a filter. */
@@ -128,6 +129,7 @@ function percentFormat(format: string, values: unknown[]): string {
     }
     if (flags.includes('+') && /^[0-9]/.test(out) && 'difFe'.includes(kind)) out = `+${out}`;
     const pad = Number(width || 0);
+    reserve(pad, 'string', 'format: a field width is too wide');
     return flags.includes('-') ? out.padEnd(pad) : out.padStart(pad, flags.includes('0') && kind !== 's' ? '0' : ' ');
   });
   if (next < values.length) throw new TemplateRenderError('format: not all arguments converted during string formatting');
@@ -146,13 +148,94 @@ function toInt(value: unknown, fallback: unknown, base: number): unknown {
   return Number.isFinite(number) ? Math.trunc(number) : fallback;
 }
 
+/** Linear: a set of keys (a list scan per item would let 300 000 items run for minutes). */
 function uniqueBy(values: unknown[], key: (item: unknown) => unknown): unknown[] {
-  const seen: unknown[] = [];
+  const seen = new Set<unknown>();
   return values.filter((item) => {
     const id = key(item);
-    if (seen.some((other) => other === id)) return false;
-    seen.push(id);
+    if (seen.has(id)) return false;
+    seen.add(id);
     return true;
+  });
+}
+
+/**
+ * Jinja2's groupby: sorted by the attribute, one (grouper, list) per key. Each group is a
+ * two-item list (so `for key, items in ...` unpacks it) with `grouper` and `list` members.
+ */
+function groupBy(value: unknown, attribute: unknown, fallback: unknown, caseSensitive: unknown): unknown[] {
+  const get = safeAttrGetter(String(attribute));
+  const real = (item: unknown) => {
+    const key = get(item);
+    return key === undefined ? fallback : key;
+  };
+  const key = caseSensitive ? real : (item: unknown) => {
+    const found = real(item);
+    return typeof found === 'string' ? found.toLowerCase() : found;
+  };
+  const sorted = [...items(value)].sort((a, b) => order(key(a), key(b)));
+  const groups: Array<unknown[] & { grouper: unknown; list: unknown[] }> = [];
+  for (const item of sorted) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && key(last.list[0]) === key(item)) {
+      last.list.push(item);
+    } else {
+      const list = [item];
+      groups.push(Object.assign([real(item), list], { grouper: real(item), list }));
+    }
+  }
+  return groups;
+}
+
+function order(a: unknown, b: unknown): number {
+  if (a === undefined || a === null || b === undefined || b === null) {
+    if (a === b) return 0;
+    throw new TemplateRenderError("'<' is not supported between 'NoneType' and another value");
+  }
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/**
+ * Jinja2's striptags (comments, then tags, then whitespace collapsed), in one linear scan: the
+ * regular expressions usual for this take quadratic time on `'<!--' * 200000`.
+ */
+function stripTags(text: string): string {
+  let out = '';
+  let index = 0;
+  let commentsClosed = true; // false once a `<!--` is never closed: no later one is either
+  while (index < text.length) {
+    const open = text.indexOf('<', index);
+    if (open === -1) break;
+    out += text.slice(index, open);
+    if (commentsClosed && text.startsWith('<!--', open)) {
+      const end = text.indexOf('-->', open + 4);
+      if (end !== -1) {
+        index = end + 3;
+        continue;
+      }
+      commentsClosed = false;
+    }
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) {
+      out += text.slice(open);
+      index = text.length;
+      break;
+    }
+    index = close + 1;
+  }
+  out += text.slice(index);
+  return unescapeEntities(out.split(/\s+/).filter((word) => word !== '').join(' '));
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function unescapeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{1,8});/g, (entity: string, name: string) => {
+    if (name.startsWith('#')) {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return ENTITIES[name] ?? entity;
   });
 }
 
@@ -208,8 +291,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     while (end > start && set.includes(text[end - 1])) end--;
     return text.slice(start, end);
   }),
-  join: filter(['value', 'd', 'attribute'], { d: '' }, ({ value, d, attribute }) =>
-    items(value).map(attributeOrSelf(attribute)).map((item) => pyStr(item)).join(pyStr(d))),
+  join: filter(['value', 'd', 'attribute'], { d: '' }, ({ value, d, attribute }) => joinBounded(items(value).map(attributeOrSelf(attribute)), pyStr(d))),
   list: filter(['value'], {}, ({ value }) => [...items(value)]),
   items: filter(['value'], {}, ({ value }) => (value === null || value === undefined ? [] : isPlainDict(value) ? Object.entries(value)
     : (() => { throw new TemplateRenderError(`items: '${typeName(value)}' is not a mapping`); })())),
@@ -238,6 +320,14 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   selectattr: selectBy(true, true),
   rejectattr: selectBy(false, true),
   attr: filter(['obj', 'name'], {}, ({ obj, name }) => safeMemberLookup(obj, name)),
+  groupby: filter(['value', 'attribute', 'default', 'case_sensitive'], { default: null, case_sensitive: false }, ({ value, attribute, default: fallback, case_sensitive }) =>
+    groupBy(value, attribute, fallback, case_sensitive)),
+  striptags: filter(['value'], {}, ({ value }) => stripTags(pyStr(value))),
+  // nunjucks' JSON dump, printed through the bounded JSON writer first so its size is known.
+  dump: filter(['value', 'spaces'], { spaces: undefined }, ({ value, spaces }) => {
+    pyJsonDumps(value, typeof spaces === 'number' ? Math.min(spaces, 10) : undefined);
+    return JSON.stringify(value, null, spaces as number | undefined);
+  }),
   unique: filter(['value', 'case_sensitive', 'attribute'], { case_sensitive: false }, ({ value, case_sensitive, attribute }) =>
     uniqueBy(items(value), sortKey(case_sensitive, attribute))),
   min: extreme((comparison) => comparison < 0),
@@ -272,11 +362,43 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     const text = pyStr(s);
     const parts = text.split(pyStr(old));
     const limit = count === null || count === undefined ? parts.length : Number(count) + 1;
+    reserve(text.length + (Math.min(limit, parts.length) - 1) * Math.max(0, pyStr(replacement).length - pyStr(old).length), 'string', 'replace would build a string too long');
     return parts.slice(0, limit).join(pyStr(replacement)) + (limit < parts.length ? pyStr(old) + parts.slice(limit).join(pyStr(old)) : '');
   }),
 };
 JINJA_FILTERS.d = JINJA_FILTERS.default;
 JINJA_FILTERS.count = JINJA_FILTERS.length;
+
+/** `items.join(separator)` with the result's length checked before it is built. */
+export function joinBounded(values: readonly unknown[], separator: string): string {
+  const texts = values.map((item) => pyStr(item));
+  reserve(texts.reduce((total, text) => total + text.length, 0) + Math.max(0, texts.length - 1) * separator.length, 'string', 'join would build a string too long');
+  return texts.join(separator);
+}
+
+/**
+ * Arguments that size what a filter builds (padding widths, slice and batch counts), checked
+ * before the filter runs: `'x' | center(10**9)` must fail before it allocates a gigabyte.
+ */
+const SIZE_ARGUMENTS: Record<string, { readonly index: number; readonly keyword: string; readonly kind: 'string' | 'list' }> = {
+  center: { index: 1, keyword: 'width', kind: 'string' },
+  indent: { index: 1, keyword: 'width', kind: 'string' },
+  batch: { index: 1, keyword: 'linecount', kind: 'list' },
+  slice: { index: 1, keyword: 'slices', kind: 'list' },
+  wordwrap: { index: 1, keyword: 'width', kind: 'string' },
+};
+
+/** Refuses a filter call whose size argument (times the lines it applies to) is too large. */
+export function checkSizeArguments(name: string, args: readonly unknown[]): void {
+  const rule = SIZE_ARGUMENTS[name];
+  if (rule === undefined) return;
+  const last = args[args.length - 1];
+  const size = isKeywordArgs(last) && last[rule.keyword] !== undefined ? last[rule.keyword] : args[rule.index];
+  if (typeof size !== 'number') return;
+  // indent pads every line: its result is as long as the width times the lines.
+  const lines = name === 'indent' && typeof args[0] === 'string' ? args[0].split('\n').length : 1;
+  reserve(Math.max(0, size) * lines, rule.kind, `${name}: the ${rule.keyword} is too large`);
+}
 
 /** `dict(a=1)`, as Jinja2's global. */
 export function dictGlobal(...args: unknown[]): Record<string, unknown> {

@@ -2,13 +2,47 @@
 // strict undefined, Python truthiness, `~`, `+`, `*` and comparisons without JS coercion.
 import { TemplateRenderError } from './errors';
 import { isPlainDict, pyEquals, pyStr, truthy } from './python-values';
+import { reserve } from './render-budget';
 
 /** StrictUndefined: using a missing variable or attribute anywhere is an error. */
-export function defined<T>(value: T, name: string): T {
+export function defined<T>(value: T, name: string, line?: number, column?: number, params?: object): T {
   if (value === undefined) {
-    throw new TemplateRenderError(`'${name}' is undefined`);
+    const where = line === undefined ? '' : ` (line ${line}, column ${column})`;
+    const closest = params === undefined ? undefined : closestName(name, Object.keys(params));
+    throw new TemplateRenderError(`'${name}' is undefined${where}${closest === undefined ? '' : `; did you mean '${closest}'?`}`);
   }
   return value;
+}
+
+/** The name at the smallest edit distance, when it is close enough to be a likely typo. */
+export function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const candidate of names) {
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, with a transposition counted as one edit (`lables` → `labels`). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
 }
 
 export function or(left: unknown, right: () => unknown): unknown {
@@ -20,7 +54,10 @@ export function and(left: unknown, right: () => unknown): unknown {
 }
 
 export function concat(left: unknown, right: unknown): string {
-  return pyStr(left) + pyStr(right);
+  const text = pyStr(left);
+  const more = pyStr(right);
+  reserve(text.length + more.length, 'string', "'~' would build a string too long");
+  return text + more;
 }
 
 export function add(left: unknown, right: unknown): unknown {
@@ -28,9 +65,11 @@ export function add(left: unknown, right: unknown): unknown {
     return left + right;
   }
   if (typeof left === 'string' && typeof right === 'string') {
+    reserve(left.length + right.length, 'string', "'+' would build a string too long");
     return left + right;
   }
   if (Array.isArray(left) && Array.isArray(right)) {
+    reserve(left.length + right.length, 'list', "'+' would build a list too long");
     return [...left, ...right];
   }
   if (isNumeric(left) && isNumeric(right)) {
@@ -46,9 +85,8 @@ export function mul(left: unknown, right: unknown): unknown {
   const [sequence, times] = isNumeric(left) ? [right, left] : [left, right];
   if (Number.isInteger(times) && (typeof sequence === 'string' || Array.isArray(sequence))) {
     const count = Math.max(0, Number(times));
-    if (sequence.length * count > 1_000_000) {
-      throw new TemplateRenderError("'*' would build a value over 1000000 items");
-    }
+    const isString = typeof sequence === 'string';
+    reserve(sequence.length * count, isString ? 'string' : 'list', `'*' would build a ${isString ? 'string' : 'list'} too long`);
     return typeof sequence === 'string' ? sequence.repeat(count) : new Array(count).fill(sequence).flat();
   }
   throw unsupported('*', left, right);

@@ -1,6 +1,7 @@
 // The Python methods Jinja2 templates call on strings, lists and dicts (`name.upper()`,
 // `d.items()`, `xs.append(x)`). Only these, no JavaScript prototype methods, are reachable.
 import { isPlainDict, pyStr } from './python-values';
+import { charged, reserve } from './render-budget';
 
 type Method = (self: never, ...args: never[]) => unknown;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -17,18 +18,33 @@ const STRING_METHODS: Record<string, (self: string, ...args: never[]) => unknown
   replace: (self, old: string, replacement: string, count?: number) => replaceCount(self, old, replacement, count),
   capitalize: (self) => self.charAt(0).toUpperCase() + self.slice(1).toLowerCase(),
   title: (self) => self.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase()),
-  join: (self, items: unknown[]) => Array.from(items, (item) => pyStr(item)).join(self),
+  join: (self, items: unknown[]) => {
+    const texts = Array.from(items, (item) => pyStr(item));
+    reserve(texts.reduce((total, text) => total + text.length, 0) + Math.max(0, texts.length - 1) * self.length, 'string', 'join() would build a string too long');
+    return texts.join(self);
+  },
   find: (self, sub: string) => self.indexOf(sub),
   count: (self, sub: string) => (sub === '' ? self.length + 1 : self.split(sub).length - 1),
   isdigit: (self) => /^[0-9]+$/.test(self),
   isalpha: (self) => /^[A-Za-z]+$/.test(self),
-  zfill: (self, width: number) => (self.startsWith('-') ? `-${self.slice(1).padStart(width - 1, '0')}` : self.padStart(width, '0')),
+  zfill: (self, width: number) => {
+    reserve(Number(width), 'string', 'zfill() width is too large');
+    return self.startsWith('-') ? `-${self.slice(1).padStart(width - 1, '0')}` : self.padStart(width, '0');
+  },
   splitlines: (self) => self.split(/\r\n|\r|\n/).filter((line, index, lines) => index < lines.length - 1 || line !== ''),
 };
 
 const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknown> = {
-  append: (self, item: unknown) => { self.push(item); return null; },
-  extend: (self, items: unknown[]) => { self.push(...items); return null; },
+  append: (self, item: unknown) => {
+    reserve(self.length + 1, 'list', 'append() would build a list too long');
+    self.push(item);
+    return null;
+  },
+  extend: (self, items: unknown[]) => {
+    reserve(self.length + items.length, 'list', 'extend() would build a list too long');
+    for (const item of items) self.push(item);
+    return null;
+  },
   pop: (self, index?: number) => (index === undefined ? self.pop() : self.splice(index < 0 ? self.length + index : index, 1)[0]),
   index: (self, item: unknown) => self.indexOf(item),
   count: (self, item: unknown) => self.filter((candidate) => candidate === item).length,
@@ -59,7 +75,7 @@ export function pythonMethod(self: unknown, name: string): ((...args: unknown[])
     return undefined;
   }
   const method = table[name] as (self: unknown, ...args: unknown[]) => unknown;
-  return (...args: unknown[]) => method(self, ...args);
+  return (...args: unknown[]) => charged(method(self, ...args), `${name}() built a value too large`);
 }
 
 function stripChars(value: string, chars: string | undefined, left: boolean, right: boolean): string {
@@ -82,6 +98,8 @@ function split(value: string, separator: string | null | undefined, maxSplit = -
 
 function replaceCount(value: string, old: string, replacement: string, count = -1): string {
   const parts = value.split(old);
+  const replaced = count < 0 ? parts.length - 1 : Math.min(count, parts.length - 1);
+  reserve(value.length + replaced * Math.max(0, String(replacement).length - String(old).length), 'string', 'replace() would build a string too long');
   if (count < 0 || parts.length - 1 <= count) {
     return parts.join(replacement);
   }

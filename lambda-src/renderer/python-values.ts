@@ -1,5 +1,29 @@
 // How Python (and so Jinja2) turns values into text: str(), repr(), truthiness, equality and
-// json.dumps. Params arrive as JSON, so only JSON-like values need care here.
+// json.dumps. Params arrive as JSON, so only JSON-like values need care here. Lists and dicts
+// print into a bounded text: a small template could otherwise print a list of a million long
+// strings (`['x' * 10**6] * 10**6`).
+import { limitExceeded, renderLimits } from './render-budget';
+
+/** Pieces of text whose total length is checked as they are added, before they are joined. */
+class BoundedText {
+  private readonly parts: string[] = [];
+  private length = 0;
+  private readonly max = renderLimits().maxStringLength;
+
+  constructor(private readonly what: string) {}
+
+  add(part: string): void {
+    this.length += part.length;
+    if (this.length > this.max) {
+      throw limitExceeded('maxStringLength', this.what);
+    }
+    this.parts.push(part);
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+}
 
 /** Python's truth value: empty list, dict and string, 0, None and False are false. */
 export function truthy(value: unknown): boolean {
@@ -38,16 +62,32 @@ export function pyStr(value: unknown): string {
 
 /** repr(value): how values print inside a list or dict. */
 export function pyRepr(value: unknown): string {
-  if (typeof value === 'string') {
-    return reprString(value);
+  if (Array.isArray(value) || isPlainDict(value)) {
+    const out = new BoundedText('a printed list or dict is too long');
+    reprInto(value, out);
+    return out.text();
   }
+  return typeof value === 'string' ? reprString(value) : pyStr(value);
+}
+
+function reprInto(value: unknown, out: BoundedText): void {
   if (Array.isArray(value)) {
-    return `[${value.map(pyRepr).join(', ')}]`;
+    out.add('[');
+    value.forEach((item, index) => {
+      if (index > 0) out.add(', ');
+      reprInto(item, out);
+    });
+    out.add(']');
+  } else if (isPlainDict(value)) {
+    out.add('{');
+    Object.keys(value).forEach((key, index) => {
+      out.add(`${index > 0 ? ', ' : ''}${reprString(key)}: `);
+      reprInto(value[key], out);
+    });
+    out.add('}');
+  } else {
+    out.add(typeof value === 'string' ? reprString(value) : pyStr(value));
   }
-  if (isPlainDict(value)) {
-    return `{${Object.keys(value).map((key) => `${reprString(key)}: ${pyRepr(value[key])}`).join(', ')}}`;
-  }
-  return pyStr(value);
 }
 
 function pyNumber(value: number): string {
@@ -106,21 +146,30 @@ export function pyEquals(left: unknown, right: unknown): boolean {
 
 /** json.dumps(value, sort_keys=True) as Jinja2's `tojson` calls it, before HTML-safe escaping. */
 export function pyJsonDumps(value: unknown, indent?: number | string): string {
-  const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent;
-  return dumps(value, unit, '');
+  if (typeof indent === 'number' && !(indent <= renderLimits().maxStringLength)) {
+    throw limitExceeded('maxStringLength', 'tojson indent is too wide');
+  }
+  const unit = typeof indent === 'number' ? ' '.repeat(Math.max(0, indent)) : indent;
+  const out = new BoundedText('the JSON text is too long');
+  dumps(value, unit, '', out);
+  return out.text();
 }
 
-function dumps(value: unknown, unit: string | undefined, current: string): string {
+function dumps(value: unknown, unit: string | undefined, current: string, out: BoundedText): void {
   if (value === null || value === undefined) {
-    return 'null';
+    out.add('null');
+    return;
   }
   switch (typeof value) {
     case 'string':
-      return jsonString(value);
+      out.add(jsonString(value));
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+      out.add(value ? 'true' : 'false');
+      return;
     case 'number':
-      return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : '-Infinity';
+      out.add(Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : '-Infinity');
+      return;
     case 'object':
       break;
     default:
@@ -130,13 +179,24 @@ function dumps(value: unknown, unit: string | undefined, current: string): strin
   const open = unit === undefined ? '' : `\n${inner}`;
   const close = unit === undefined ? '' : `\n${current}`;
   const separator = unit === undefined ? ', ' : `,\n${inner}`;
-  if (Array.isArray(value)) {
-    return value.length === 0 ? '[]' : `[${open}${value.map((item) => dumps(item, unit, inner)).join(separator)}${close}]`;
+  const array = Array.isArray(value);
+  const keys = array ? undefined : Object.keys(value).sort();
+  const count = array ? (value as unknown[]).length : keys!.length;
+  if (count === 0) {
+    out.add(array ? '[]' : '{}');
+    return;
   }
-  const dict = value as Record<string, unknown>;
-  const keys = Object.keys(dict).sort();
-  return keys.length === 0 ? '{}'
-    : `{${open}${keys.map((key) => `${jsonString(key)}: ${dumps(dict[key], unit, inner)}`).join(separator)}${close}}`;
+  out.add(array ? `[${open}` : `{${open}`);
+  for (let index = 0; index < count; index++) {
+    if (index > 0) out.add(separator);
+    if (array) {
+      dumps((value as unknown[])[index], unit, inner, out);
+    } else {
+      out.add(`${jsonString(keys![index])}: `);
+      dumps((value as Record<string, unknown>)[keys![index]], unit, inner, out);
+    }
+  }
+  out.add(array ? `${close}]` : `${close}}`);
 }
 
 const JSON_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };

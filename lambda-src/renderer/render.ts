@@ -1,9 +1,11 @@
 // Renders one template string with params as the top-level context. Compiled templates are
 // cached by source across invocations; errors become TemplateRenderError naming the part.
 import type { CompiledTemplate } from 'nunjucks/src/environment';
-import { Template } from 'nunjucks/src/environment';
+import { rendererConfig } from './config';
 import { isRendererError, TemplateRenderError } from './errors';
 import { MAX_RENDERED_CHARS } from './limits';
+import { withRenderBudget } from './render-budget';
+import { compileChecked } from './template-compiler';
 import { templateEnvironment } from './template-environment';
 
 const MAX_CACHED_TEMPLATES = 1000;
@@ -16,17 +18,19 @@ const NUNJUCKS_RUNTIME_MESSAGE = /^(filter not found|test not found|Unable to ca
  * @param part what is rendered, for error messages: `url`, `header Authorization`, `payload`
  */
 export function renderTemplate(source: string, params: object, part: string): string {
-  const template = compileTemplate(source, part);
-  let output: string;
-  try {
-    output = template.render(params);
-  } catch (error) {
-    throw renderError(error, part);
-  }
-  if (output.length > MAX_RENDERED_CHARS) {
-    throw new TemplateRenderError(`${part}: rendered output is longer than ${MAX_RENDERED_CHARS} characters`);
-  }
-  return output;
+  return withRenderBudget(rendererConfig().renderLimits, () => {
+    const template = compileTemplate(source, part);
+    let output: string;
+    try {
+      output = template.render(params);
+    } catch (error) {
+      throw renderError(error, part);
+    }
+    if (output.length > MAX_RENDERED_CHARS) {
+      throw new TemplateRenderError(`${part}: rendered output is longer than ${MAX_RENDERED_CHARS} characters`);
+    }
+    return output;
+  });
 }
 
 /** The compiled template for `source`, from the cache when seen before; syntax errors throw. */
@@ -37,7 +41,7 @@ export function compileTemplate(source: string, part: string): CompiledTemplate 
   }
   let template: CompiledTemplate;
   try {
-    template = new Template(jinjaSource(source), templateEnvironment(), undefined, true);
+    template = compileChecked(jinjaSource(source), templateEnvironment());
   } catch (error) {
     throw renderError(error, part);
   }
@@ -56,13 +60,19 @@ function jinjaSource(source: string): string {
 
 interface NunjucksError extends Error {
   cause?: unknown;
+  /** 1-based, on parser errors. */
+  lineno?: number;
+  colno?: number;
 }
+
+const HAS_POSITION = /\(line \d+, column \d+\)/;
 
 function renderError(error: unknown, part: string): Error {
   const wrapper = error as NunjucksError;
   const cause = wrapper.cause instanceof Error ? wrapper.cause : wrapper;
-  const position = /\[Line (\d+), Column (\d+)\]/.exec(wrapper.message ?? '');
-  const where = position ? ` (line ${position[1]}, column ${position[2]})` : '';
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(wrapper.message ?? '')?.slice(1)
+    ?? (wrapper.lineno ? [wrapper.lineno, wrapper.colno] : undefined);
+  const where = position && !HAS_POSITION.test(cause.message ?? '') ? ` (line ${position[0]}, column ${position[1]})` : '';
   if (isRendererError(cause)) {
     return new TemplateRenderError(`${part}: ${cause.message}${where}`);
   }

@@ -7,6 +7,7 @@ import runtime from 'nunjucks/src/runtime';
 import type { Context, Frame } from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
 import { pythonMethod } from './python-methods';
+import { nestedCall } from './render-budget';
 
 const hasOwn = (obj: object, key: PropertyKey) => Object.prototype.hasOwnProperty.call(obj, key);
 
@@ -35,12 +36,13 @@ export function safeMemberLookup(obj: unknown, key: unknown, ...slice: unknown[]
   if (obj === undefined || obj === null) {
     return undefined;
   }
+  // Keys may be computed from params or secrets: messages never quote them.
   if (typeof obj === 'function') {
-    throw sandboxViolation(`attributes of a function (${describeKey(key)})`);
+    throw sandboxViolation('attributes of a function');
   }
   let property: string | number = typeof key === 'number' ? key : String(key);
   if (typeof property === 'string' && isForbiddenName(property)) {
-    throw sandboxViolation(`'${property}'`);
+    throw sandboxViolation('a member named constructor, prototype or __*');
   }
   const isSequence = typeof obj === 'string' || Array.isArray(obj);
   if (typeof property === 'number' && property < 0 && isSequence) {
@@ -59,10 +61,6 @@ function bindOwnMethod(obj: unknown, method: (...args: unknown[]) => unknown) {
     throw sandboxViolation('a code constructor');
   }
   return (...args: unknown[]) => method.apply(obj, args);
-}
-
-function describeKey(key: unknown): string {
-  return typeof key === 'string' && /^[\w$]{1,64}$/.test(key) ? `'${key}'` : 'a computed name';
 }
 
 function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
@@ -112,7 +110,7 @@ function safeCallWrap(fn: unknown, name: string, context: Context, args: unknown
   if (CODE_CONSTRUCTORS.has(fn)) {
     throw sandboxViolation('a code constructor');
   }
-  return fn.apply(context, args);
+  return nestedCall(() => fn.apply(context, args));
 }
 
 /** attribute='a.b.0' as Jinja2's make_attrgetter reads it, through the sandboxed lookup. */

@@ -10,10 +10,11 @@ import parser from 'nunjucks/src/parser';
 import runtime from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
 import { installJinjaCompiler } from './jinja-compiler';
-import { dictGlobal, JINJA_FILTERS } from './jinja-filters';
+import { checkSizeArguments, dictGlobal, JINJA_FILTERS } from './jinja-filters';
 import { installJinjaParser } from './jinja-parser';
 import { JINJA_TESTS } from './jinja-tests';
 import { pyStr } from './python-values';
+import { charged, step } from './render-budget';
 import { installSandbox } from './sandbox';
 
 /** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
@@ -32,6 +33,15 @@ function speedUpFrameSet(): void {
       return;
     }
     set.call(this, name, value, resolveUp);
+  };
+}
+
+function budgeted(name: string, filter: (...args: unknown[]) => unknown) {
+  const what = `filter ${name} built a value too large`;
+  return function (this: unknown, ...args: unknown[]) {
+    step();
+    checkSizeArguments(name, args);
+    return charged(filter.apply(this, args), what);
   };
 }
 
@@ -62,6 +72,10 @@ function createEnvironment(): Environment {
   const env = new Environment(null, { autoescape: false, dev: true });
   for (const [name, filter] of Object.entries(JINJA_FILTERS)) {
     env.addFilter(name, filter as (...args: never[]) => unknown);
+  }
+  // Every filter, nunjucks' own included, is one step of the render and has its result charged.
+  for (const [name, filter] of Object.entries(env.filters)) {
+    env.addFilter(name, budgeted(name, filter as (...args: unknown[]) => unknown));
   }
   for (const [name, test] of Object.entries(JINJA_TESTS)) {
     env.addTest(name, test as (...args: never[]) => boolean);

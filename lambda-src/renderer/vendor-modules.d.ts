@@ -60,19 +60,33 @@ declare module 'nunjucks/src/compiler' {
     _emit(code: string): void;
     _emitLine(code: string): void;
     _tmpid(): string;
-    compile(node: Node, frame: CompileFrame): void;
+    compile(node: Node, frame?: CompileFrame): void;
     fail(message: string, lineno?: number, colno?: number): never;
   }
   export type CompileMethod = (this: CompilerInstance, node: Node, frame: CompileFrame, ...rest: unknown[]) => void;
-  const compiler: { Compiler: { prototype: CompilerInstance & Record<string, CompileMethod> } };
+  const compiler: {
+    Compiler: {
+      new (templateName: string | undefined, throwOnUndefined: boolean): CompilerInstance & { getCode(): string };
+      prototype: CompilerInstance & Record<string, CompileMethod>;
+    };
+  };
   export default compiler;
 }
 
 declare module 'nunjucks/src/parser' {
   import type { Node } from 'nunjucks/src/nodes';
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const parser: { Parser: { prototype: Record<string, (this: any, ...args: unknown[]) => Node> } };
+  const parser: {
+    Parser: { prototype: Record<string, (this: any, ...args: unknown[]) => Node> };
+    parse(source: string, extensions: unknown[], options: object): Node;
+  };
   export default parser;
+}
+
+declare module 'nunjucks/src/transformer' {
+  import type { Node } from 'nunjucks/src/nodes';
+  const transformer: { transform(tree: Node, asyncFilters: string[], name: string | undefined): Node };
+  export default transformer;
 }
 
 declare module 'nunjucks/src/lib' {
@@ -92,9 +106,11 @@ declare module 'nunjucks/src/environment' {
     getFilter(name: string): (...args: unknown[]) => unknown;
     getTest(name: string): (...args: unknown[]) => boolean;
     addGlobal(name: string, value: unknown): this;
+    opts: object;
+    filters: Record<string, (...args: never[]) => unknown>;
   }
   export class Template implements CompiledTemplate {
-    constructor(source: string, env: Environment, path?: string, eagerCompile?: boolean);
+    constructor(source: string | { type: 'code'; obj: object }, env: Environment, path?: string, eagerCompile?: boolean);
     render(context: object): string;
   }
 }
@@ -115,6 +131,9 @@ declare module 'undici/lib/core/connect' {
 }
 
 declare module 'nunjucks/src/lexer' {
-  const lexer: Record<`TOKEN_${string}`, string>;
+  interface Tokenizer {
+    nextToken(): { type: string; value: unknown } | null;
+  }
+  const lexer: Record<`TOKEN_${string}`, string> & { lex(source: string, options: object): Tokenizer };
   export default lexer;
 }

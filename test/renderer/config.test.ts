@@ -1,5 +1,6 @@
 // Environment settings: defaults, formats and refusals.
 import { DEFAULT_MAX_RESPONSE_BYTES, readConfig } from '../../lambda-src/renderer/config';
+import { DEFAULT_RENDER_LIMITS } from '../../lambda-src/renderer/render-budget';
 
 describe('readConfig', () => {
   test('defaults', () => {
@@ -27,6 +28,7 @@ describe('readConfig', () => {
       SECRET_PARAM_NAMES: 'token,pin',
       SECRET_ARNS: '{"apiKey":"arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf"}',
       SECRETS_CACHE_TTL_SECONDS: '0',
+      RENDER_LIMITS: '{"maxSteps": 500, "timeoutMs": 250}',
     });
     expect(config).toEqual({
       allowPrivateNetworks: true,
@@ -38,6 +40,7 @@ describe('readConfig', () => {
       secretParamNames: ['token', 'pin'],
       secretArns: new Map([['apiKey', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf']]),
       secretsCacheTtlMs: 0,
+      renderLimits: { ...DEFAULT_RENDER_LIMITS, maxSteps: 500, timeoutMs: 250 },
     });
   });
 
@@ -48,6 +51,7 @@ describe('readConfig', () => {
   test.each([
     ['RETRYABLE_STATUSES', 'abc'], ['RETRYABLE_STATUSES', '700'], ['MAX_RESPONSE_BYTES', '-1'], ['DEFAULT_TIMEOUT_MS', '1.5'],
     ['SECRET_ARNS', 'arn:aws:secretsmanager:x'], ['SECRET_ARNS', '{"a":1}'], ['SECRET_ARNS', '["a"]'], ['SECRETS_CACHE_TTL_SECONDS', '-5'],
+    ['RENDER_LIMITS', '[1]'], ['RENDER_LIMITS', '{"maxSteps": 0}'], ['RENDER_LIMITS', '{"maxSteps": 1.5}'], ['RENDER_LIMITS', '{"steps": 10}'], ['RENDER_LIMITS', 'x'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(name));
   });
