@@ -200,9 +200,18 @@ describe('handler (CloudFormation custom resource protocol)', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'local';
   });
 
+  // The handler's JSON log lines (its CloudWatch logs), captured and asserted on, not printed.
+  let logged: Array<Record<string, unknown>>;
+  let stdoutWrite: jest.SpyInstance;
   beforeEach(() => {
     responses = [];
+    logged = [];
+    stdoutWrite = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(...String(chunk).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line)));
+      return true;
+    });
   });
+  afterEach(() => stdoutWrite.mockRestore());
 
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -225,6 +234,9 @@ describe('handler (CloudFormation custom resource protocol)', () => {
       LogicalResourceId: 'CallerTemplates',
       Data: { Written: 1, Deleted: 0 },
     }]);
+    expect(logged).toEqual([{
+      level: 'INFO', message: 'template seeding', requestType: 'Create', physicalResourceId: `CallerTemplates@${tableName}`, written: 1, deleted: 0,
+    }]);
   });
 
   test('answers FAILED with the reason naming template, part and line, and a physical id of its own', async () => {
@@ -234,6 +246,9 @@ describe('handler (CloudFormation custom resource protocol)', () => {
     expect(responses[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'CallerTemplates@failed-req-1' });
     expect(responses[0].Reason).toMatch(/^TemplateSeedingError: 1 invalid template, none written:\ntemplate 1 \('a' GET\): url: .*line 1/);
     expect(await items(tableName)).toEqual([]);
+    expect(logged).toEqual([{
+      level: 'ERROR', message: 'template seeding', requestType: 'Create', error: expect.stringMatching(/^TemplateSeedingError: 1 invalid template, none written:\ntemplate 1 \('a' GET\): url: /),
+    }]);
   });
 
   test('answers FAILED before the function would be stopped', async () => {
@@ -241,5 +256,6 @@ describe('handler (CloudFormation custom resource protocol)', () => {
     const many = Array.from({ length: 200 }, (_, i) => template(`t${i}`));
     await handler(cfnEvent(event('Create', tableName, many)), { getRemainingTimeInMillis: () => 10_001 });
     expect(responses).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'Error: the template seeder ran out of time' })]);
+    expect(logged).toEqual([{ level: 'ERROR', message: 'template seeding', requestType: 'Create', error: 'Error: the template seeder ran out of time' }]);
   });
 });
