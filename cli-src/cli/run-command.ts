@@ -88,7 +88,7 @@ Exit code 0 when the execution succeeded, 1 when it failed, 2 for a wrong comman
       const outputOnly = values['output-only'] === true;
       if (!outputOnly) {
         const where = values['dynamodb-endpoint'] === undefined ? 'the embedded DynamoDB' : values['dynamodb-endpoint'];
-        io.out(`table ${context.tableName} in ${where}${templates.length > 0 ? `, ${templates.length} templates put from --templates` : ''}`);
+        io.out(`table ${context.tableName} in ${where}${templates.length > 0 ? `, ${templates.length} ${templates.length === 1 ? 'template' : 'templates'} put from --templates` : ''}`);
       }
       const record = await runner.execute(input);
       if (outputOnly) {

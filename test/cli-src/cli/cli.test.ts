@@ -204,7 +204,7 @@ describe('templated-api-caller (in-process)', () => {
       const result = await cli('run', templateFile, '--templates', templates, '--allow-private-networks', '--env', 'ALLOWED_HOSTS=127.0.0.1',
         '--input', '{"templateName":"get-order","method":"GET","params":{"orderId":"ord-1002"}}');
       expect(result).toMatchObject({ code: 0, err: '' });
-      expect(result.out).toMatch(/^table ApiCallerTable\w+ in the embedded DynamoDB, 1 templates put from --templates\n/);
+      expect(result.out).toMatch(/^table ApiCallerTable\w+ in the embedded DynamoDB, 1 template put from --templates\n/);
       expect(result.out).toMatch(/\n {5}start {2}state +type +duration {2}input \/ output size +outcome\n +\d+ ms {2}FetchTemplate/);
       expect(result.out).toMatch(/FetchTemplate[\s\S]*CallApi[\s\S]*CheckStatus[\s\S]*SUCCEEDED in \d+ ms, 4 state transitions/);
       // The log line as the demo prints it, not the function's JSON.
