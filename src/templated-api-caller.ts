@@ -116,6 +116,16 @@ export interface TemplatedApiCallerProps {
   readonly secretsCacheTtl?: Duration;
 
   /**
+   * A request header carrying an idempotency key on every call (e.g. `Idempotency-Key`, as
+   * Stripe-style APIs expect): a UUID derived from the execution ARN, so every retry of an
+   * execution's call (and a redrive of the execution) sends the same key and every execution
+   * another one. A template that sets this header itself keeps its own value.
+   *
+   * @default - no idempotency key header
+   */
+  readonly idempotencyKeyHeader?: string;
+
+  /**
    * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them
    * (at least one; none in `successStatus`).
    *
@@ -320,6 +330,7 @@ export class TemplatedApiCaller extends Construct {
       secretArns: secrets.length === 0 ? undefined
         : Stack.of(this).toJsonString(Object.fromEntries(secrets.map(([name, secret]) => [name, secret.secretArn]))),
       secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.minutes(5),
+      idempotencyKeyHeader: props.idempotencyKeyHeader,
     }, props.rendererOptions);
     for (const [, secret] of secrets) {
       secret.grantRead(this.rendererFunction);

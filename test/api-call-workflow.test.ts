@@ -53,17 +53,25 @@ describe('default workflow', () => {
     });
   });
 
-  test('CallApi invokes the renderer with the whole state and keeps its result at $.response', () => {
+  test('CallApi invokes the renderer with the whole state plus the execution context and keeps { statusCode, headers, body } at $.response', () => {
     const callApi = states[S.CALL_API];
     expect(callApi).toMatchObject({
       Type: 'Task',
-      Resource: expect.stringMatching(/^\$\{GetAtt:CallerRenderer[0-9A-F]+\.Arn\}$/),
+      Resource: 'arn:${AWS::Partition}:states:::lambda:invoke',
+      Parameters: { FunctionName: expect.stringMatching(/^\$\{GetAtt:CallerRenderer[0-9A-F]+\.Arn\}$/) },
+      ResultSelector: { 'statusCode.$': '$.Payload.statusCode', 'headers.$': '$.Payload.headers', 'body.$': '$.Payload.body' },
       ResultPath: WorkflowPaths.RESPONSE,
       Next: S.CHECK_STATUS,
     });
-    // No Parameters: an input without params cannot make a JSONPath fail.
-    expect(callApi.Parameters).toBeUndefined();
-    expect(callApi.ResultSelector).toBeUndefined();
+    // The payload is built from `$` (always present) and the context object, so an input
+    // without params cannot make a JSONPath fail; RetryCount is the attempt's own.
+    const payload: string = callApi.Parameters['Payload.$'];
+    expect(payload).toMatch(/^States\.JsonMerge\(\$, States\.StringToJson\(States\.Format\('.*', \$\$\.Execution\.Id, \$\$\.Execution\.Name, \$\$\.Execution\.StartTime, \$\$\.State\.RetryCount\)\), false\)$/);
+    const format = /States\.Format\('(.*)', \$\$/.exec(payload)![1];
+    // What Step Functions makes of the format string: escaped braces are literal, {} the values.
+    const values = ['arn:aws:states:r:1:execution:sm:e', 'e', '2026-01-01T00:00:00Z', '2'];
+    const formatted = format.replace(/\\([{}])|\{\}/g, (_all, brace) => brace ?? values.shift());
+    expect(JSON.parse(formatted)).toEqual({ execution: { id: 'arn:aws:states:r:1:execution:sm:e', name: 'e', startTime: '2026-01-01T00:00:00Z', retryCount: 2 } });
   });
 
   test('retries use the default policy: 3 retries, 2 s, rate 2, max 30 s, full jitter', () => {

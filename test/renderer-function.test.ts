@@ -86,10 +86,16 @@ describe('props wired into the function environment', () => {
     });
   });
 
+  test('idempotencyKeyHeader sets IDEMPOTENCY_KEY_HEADER; unset by default', () => {
+    const { template } = build({ idempotencyKeyHeader: 'Idempotency-Key' });
+    expect(rendererOf(template).resource.Properties.Environment.Variables.IDEMPOTENCY_KEY_HEADER).toBe('Idempotency-Key');
+    expect(rendererOf(build().template).resource.Properties.Environment.Variables).not.toHaveProperty('IDEMPOTENCY_KEY_HEADER');
+  });
+
 });
 
 test('every variable of the RendererEnvironment contract is wired from a prop', () => {
-  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'] },
+  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'], idempotencyKeyHeader: 'Idempotency-Key', renderLimits: { maxSteps: 10 } },
     (stack) => ({ secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') } }));
   const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
   expect(names.length).toBeGreaterThanOrEqual(7);
@@ -144,6 +150,8 @@ describe('renderer validation errors', () => {
     ['allowedHosts[0]', { allowedHosts: ['a.example.com,b.example.com'] }, /must be a host name .*no scheme, port, path or comma/],
     ['redactHeaders[0]', { redactHeaders: ['X Bad'] }, /must be a header name without commas/],
     ['secretParamNames[0]', { secretParamNames: ['a,b'] }, /must be a top-level param name without commas/],
+    ['idempotencyKeyHeader', { idempotencyKeyHeader: 'Idempotency Key' }, /must be a header name without commas, got 'Idempotency Key'/],
+    ['idempotencyKeyHeader', { idempotencyKeyHeader: '' }, /must be a header name/],
     ['retryableStatuses[1]', { retryableStatuses: [503, 600] }, /must be an integer from 100 to 599, got 600/],
     ['retryableStatuses[0]', { retryableStatuses: [204] }, /204 is inside successStatus \(200-299\)/],
     ['retryableStatuses[0]', { retryableStatuses: [302], successStatus: StatusRange.between(200, 399) }, /302 is inside successStatus \(200-399\)/],

@@ -37,6 +37,12 @@ export interface SeededItems {
 
 export interface LocalStateMachine {
   readonly logicalId: string;
+  /** Its name (StateMachineName, else the logical id) and ARN, as `$$.StateMachine` has them. */
+  readonly name: string;
+  readonly arn: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** The execution role, as `$$.Execution.RoleArn` has it. */
+  readonly roleArn: string;
   readonly definition: Record<string, any>;
   readonly tables: LocalTable[];
   readonly functions: LocalFunction[];
@@ -105,7 +111,18 @@ export function readStateMachine(template: CfnTemplate, stateMachineId?: string)
       items: resolve(r.Properties?.[TemplateSeedingProperty.TEMPLATES] ?? []) as Record<string, unknown>[],
     }));
 
-  return { logicalId, definition, tables, functions, seeded };
+  const name = String(resolve(machine.Properties?.StateMachineName ?? logicalId));
+  return {
+    logicalId,
+    name,
+    arn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
+    type: machine.Properties?.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+    roleArn: String(resolve(machine.Properties?.RoleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}Role`)),
+    definition,
+    tables,
+    functions,
+    seeded,
+  };
 }
 
 /**
@@ -202,6 +219,8 @@ function resolveGetAtt(id: string, attribute: string, resources: Record<string, 
         return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
       case 'AWS::SQS::Queue':
         return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${resource.Properties?.RoleName ?? id}`;
       default:
         return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
     }

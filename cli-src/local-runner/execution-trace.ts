@@ -21,6 +21,10 @@ export interface StateRecord {
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface ExecutionRecord {
+  /** The execution's ARN (`$$.Execution.Id`), name and start time, as Step Functions gives them. */
+  readonly executionArn: string;
+  readonly name: string;
+  readonly startTime: string;
   readonly status: ExecutionStatus;
   readonly input: unknown;
   readonly output?: unknown;

@@ -1,17 +1,23 @@
 // Runs a synthesized TemplatedApiCaller state machine locally: aws-local-stepfunctions executes
 // the definition, DynamoDB tasks go to a local DynamoDB (dynalite), Lambda tasks run the
-// function's bundled code in-process with its own environment.
+// function's bundled code in-process with its own environment. What it reproduces of AWS, and
+// where it refuses instead: AWS-FIDELITY.md.
+import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
-import { CfnTemplate, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
+import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
+import { CONTEXT_KEY, ContextObject, followStateEvents, redirectContextPaths } from './context-object';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
 import { captureOutput } from './function-logs';
 import { LocalDynamoDb } from './local-dynamodb';
 import { LocalSecretsManager } from './local-secrets-manager';
+import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
 import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
-import { RendererEnvironment } from '../../src/contract';
+import { decodeTemplateItem } from '../../lambda-src/renderer/item';
+import { RendererEnvironment, TemplateAttribute } from '../../src/contract';
+import { checkTemplateSyntax } from '../template-files/template-syntax';
 
 // aws-local-stepfunctions is an ES module with a CommonJS build; its types are declared as ESM.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,6 +56,29 @@ export interface LocalWorkflowRunnerOptions {
   readonly taskHandlers?: Record<string, TaskHandler>;
 }
 
+export interface ExecuteOptions {
+  /**
+   * The execution name, as StartExecution's `name` (1 to 80 characters, none of
+   * whitespace, `<>{}[]?*"#%\^|~\`$&,;:/` or control characters). @default - a new UUID
+   */
+  readonly name?: string;
+}
+
+/** A template as plain data: the fields of `ApiTemplate` and of the CLI's template files. */
+export interface LocalTemplate {
+  readonly name: string;
+  /** Upper case: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS. */
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly payload?: string;
+  readonly timeoutMs?: number;
+  readonly description?: string;
+}
+
+// StartExecution's name rule (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/u;
+
 export class LocalWorkflowRunner {
   /**
    * Reads the state machine out of `template`, starts a local DynamoDB with its tables and seeded
@@ -57,6 +86,7 @@ export class LocalWorkflowRunner {
    */
   public static async fromTemplate(template: CfnTemplate, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
     polyfillPromiseWithResolvers();
+    followStateEvents(StateMachine);
     const machine = readStateMachine(template, options.stateMachineId);
     const dynamoDb = await LocalDynamoDb.start({ endpoint: options.dynamoDbEndpoint });
     let secretsManager: LocalSecretsManager | undefined;
@@ -88,7 +118,7 @@ export class LocalWorkflowRunner {
     options: LocalWorkflowRunnerOptions,
   ) {
     this.captureFunctionLogs = options.captureFunctionLogs ?? true;
-    const definition = rewriteNegativeTypeTests(machine.definition);
+    const definition = redirectContextPaths(rewriteNegativeTypeTests(machine.definition));
     for (const [name, state] of allStates(definition)) {
       if (state.Retry && options.retryIntervalMs !== undefined) this.retryIntervalOverrides[name] = options.retryIntervalMs;
       if (state.Type === 'Wait' && options.waitMs !== undefined) this.waitTimeOverrides[name] = options.waitMs;
@@ -107,14 +137,65 @@ export class LocalWorkflowRunner {
     return this.machine.tables[0];
   }
 
+  /** Where the local DynamoDB answers (functions reach it through AWS_ENDPOINT_URL_DYNAMODB). */
+  public get dynamoDbEndpoint(): string {
+    return this.dynamoDb.endpoint;
+  }
+
   /** Writes a plain item (e.g. a template: PK, SK, url, headers, payload) to a table. */
   public async putItem(item: Record<string, unknown>, tableName = this.templateTable.tableName): Promise<void> {
     await putPlainItem(this.dynamoDb, tableName, item);
   }
 
+  /**
+   * Checks a template as the renderer and the CLI do (fields, method, header names, Jinja2
+   * syntax), then writes it to the template table; a problem throws, naming the template.
+   */
+  public async putTemplate(template: LocalTemplate): Promise<void> {
+    const item: Record<string, unknown> = {
+      [TemplateAttribute.NAME]: template.name,
+      [TemplateAttribute.METHOD]: template.method,
+      [TemplateAttribute.URL]: template.url,
+      [TemplateAttribute.HEADERS]: template.headers,
+      [TemplateAttribute.PAYLOAD]: template.payload,
+      [TemplateAttribute.TIMEOUT_MS]: template.timeoutMs,
+      [TemplateAttribute.DESCRIPTION]: template.description,
+    };
+    let problems: string[];
+    try {
+      decodeTemplateItem(item);
+      problems = checkTemplateSyntax(item);
+    } catch (error) {
+      problems = [`${(error as Error).name}: ${(error as Error).message}`];
+    }
+    if (problems.length > 0) {
+      throw new Error(`template '${template.name}' ${template.method}: ${problems.join('; ')}`);
+    }
+    await this.putItem(item);
+  }
+
   /** Runs one execution to its end and records it state by state. */
-  public async execute(input: unknown): Promise<ExecutionRecord> {
+  public async execute(input: unknown, options: ExecuteOptions = {}): Promise<ExecutionRecord> {
+    // StartExecution refuses these before any execution exists: so does the runner.
+    const inputBytes = payloadBytes(input ?? {});
+    if (inputBytes > MAX_PAYLOAD_BYTES) {
+      throw new Error(`StartExecution would fail: the input is ${inputBytes} bytes, more than ${MAX_PAYLOAD_BYTES}`);
+    }
+    const name = options.name ?? randomUUID();
+    if (!EXECUTION_NAME.test(name)) {
+      throw new Error(`StartExecution would fail: ${JSON.stringify(name)} is not a valid execution name (1 to 80 characters, no whitespace, brackets, wildcards, "#%\\^|~\`$&,;:/ or control characters)`);
+    }
     const started = Date.now();
+    const startTime = new Date(started).toISOString();
+    const executionArn = this.machine.type === 'EXPRESS'
+      ? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:express:${this.machine.name}:${name}:${randomUUID()}`
+      : `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.machine.name}:${name}`;
+    const contextObject = new ContextObject({
+      executionArn, name, startTime, input,
+      roleArn: this.machine.roleArn,
+      stateMachineArn: this.machine.arn,
+      stateMachineName: this.machine.name,
+    });
     const logs: string[] = [];
     const run = () => this.stateMachine.run(input as any, {
       overrides: {
@@ -122,7 +203,7 @@ export class LocalWorkflowRunner {
         retryIntervalOverrides: this.retryIntervalOverrides,
         waitTimeOverrides: this.waitTimeOverrides,
       },
-      context: { Execution: { Input: input as any, StartTime: new Date(started).toISOString() } },
+      context: { [CONTEXT_KEY]: contextObject } as any,
     });
     const execution = this.captureFunctionLogs ? captureOutput(logs, run) : run();
     const states = collectStates(execution.eventLogs, started);
@@ -150,6 +231,9 @@ export class LocalWorkflowRunner {
     }
     const records = await states;
     return {
+      executionArn,
+      name,
+      startTime,
       status,
       input,
       output,
@@ -179,11 +263,16 @@ export class LocalWorkflowRunner {
     const fn = this.machine.functions.find(f => f.arn === functionArn || f.arn.endsWith(`:function:${functionArn}`));
     if (fn !== undefined && (invoke || resource.startsWith('arn:aws:lambda:'))) {
       const handler = options.lambdaHandlers?.[fn.logicalId] ?? lazyHandler(() => loadAssetHandler(fn, options.assemblyDir ?? process.cwd()));
-      const secrets: Record<string, string> = this.secretsManager && fn.environment[RendererEnvironment.SECRET_ARNS] !== undefined
-        // The SDK in the function finds the local Secrets Manager; it needs some credentials.
-        ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secretsManager.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
-        : {};
-      const environment = { ...fn.environment, ...secrets, ...options.functionEnvironment };
+      // The function's AWS SDK clients find the local services through the standard endpoint
+      // variables (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html);
+      // local services take any credentials, the SDK needs some.
+      const endpoints: Record<string, string> = {
+        AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDb.endpoint,
+        ...(this.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secretsManager.endpoint } : {}),
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      };
+      const environment = { ...fn.environment, ...endpoints, ...options.functionEnvironment };
       return lambdaInvoke({ ...fn, environment }, handler, invoke);
     }
     return async () => {

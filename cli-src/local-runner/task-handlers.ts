@@ -1,7 +1,9 @@
 // Local stand-ins for the service integrations the workflow uses, bound by the Task's Resource:
 // DynamoDB getItem against the local DynamoDB, Lambda invoke against the function's own code
-// in-process. Errors surface under the names Step Functions gives them, so Retry and Catch
-// behave as they do in AWS.
+// in-process. Results have the shape Step Functions gives them (the optimized integrations add
+// SdkHttpMetadata and SdkResponseMetadata to the API response); errors surface under the names
+// Step Functions gives them, so Retry and Catch behave as they do in AWS. Each behaviour and its
+// source: AWS-FIDELITY.md.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +13,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction, LocalTable } from './cloudformation';
 import { LOCAL_REGION } from './cloudformation';
 import type { LocalDynamoDb } from './local-dynamodb';
+import { checkPayload } from './payload-quota';
 
 export type TaskHandler = (input: any) => Promise<any>;
 
@@ -103,13 +106,25 @@ export function dynamoDbGetItem(db: LocalDynamoDb, tables: readonly LocalTable[]
     if (!tables.some(t => t.tableName === input.TableName)) {
       throw taskError('DynamoDB.ResourceNotFoundException', `table ${input.TableName} is not declared in the template`);
     }
+    checkPayload('the input of the getItem task', input);
+    let response;
     try {
-      const { $metadata, ...output } = await db.client.send(new GetItemCommand(input));
-      return output;
+      response = await db.client.send(new GetItemCommand(input));
     } catch (error) {
       const e = error as Error;
       throw taskError(`DynamoDB.${e.name}`, e.message);
     }
+    const { $metadata, ...output } = response;
+    const body = JSON.stringify(output);
+    // No Item when nothing matches: the result is then the metadata alone.
+    return checked({
+      ...output,
+      ...sdkMetadata($metadata.requestId ?? randomUUID(), $metadata.httpStatusCode ?? 200, {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'Content-Length': String(Buffer.byteLength(body)),
+        'x-amz-crc32': String(crc32(body)),
+      }),
+    });
   };
 }
 
@@ -120,6 +135,7 @@ export function dynamoDbGetItem(db: LocalDynamoDb, tables: readonly LocalTable[]
  */
 export function lambdaInvoke(fn: LocalFunction, handler: LambdaHandler, envelope: boolean): TaskHandler {
   return async (input) => {
+    checkPayload('the input of the Lambda task', input);
     const payload = envelope ? input.Payload : input;
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const context: LambdaContext = {
@@ -136,12 +152,59 @@ export function lambdaInvoke(fn: LocalFunction, handler: LambdaHandler, envelope
       const e = error as Error;
       const name = e?.name || 'Error';
       // Step Functions' Cause for a Lambda error is the function's error payload as JSON.
+      // The Node.js runtime's error payload. Lambda puts the stack in `trace`; locally it would
+      // show the runner's frames, not the function's, so it stays empty.
       throw taskError(name, JSON.stringify({ errorType: name, errorMessage: e?.message ?? String(error), trace: [] }));
     }
     // Lambda serializes the result as JSON; undefined becomes null.
-    const json = result === undefined ? null : JSON.parse(JSON.stringify(result));
-    return envelope
-      ? { ExecutedVersion: '$LATEST', Payload: json, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } }
-      : json;
+    const text = result === undefined ? 'null' : JSON.stringify(result);
+    const json = JSON.parse(text);
+    // Resource = the function ARN (payloadResponseOnly): the payload itself; lambda:invoke: the
+    // Invoke response, the payload under Payload.
+    return checked(envelope
+      ? {
+        ExecutedVersion: '$LATEST',
+        Payload: json,
+        ...sdkMetadata(context.awsRequestId, 200, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(text)),
+          'X-Amz-Executed-Version': '$LATEST',
+          'x-amzn-Remapped-Content-Length': '0',
+          'X-Amzn-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`,
+        }),
+        StatusCode: 200,
+      }
+      : json);
   };
+}
+
+function checked<T>(result: T): T {
+  checkPayload('the result of the task', result);
+  return result;
+}
+
+/**
+ * What Step Functions' optimized integrations add to an API response: the HTTP metadata of the
+ * SDK call (headers both as lists and as single values) and the request id.
+ */
+export function sdkMetadata(requestId: string, status: number, headers: Record<string, string>) {
+  const all: Record<string, string> = { 'Connection': 'keep-alive', 'Date': new Date().toUTCString(), ...headers, 'x-amzn-RequestId': requestId };
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(all).map(([name, value]) => [name, [value]])),
+      HttpHeaders: all,
+      HttpStatusCode: status,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+/** CRC-32 (IEEE), as DynamoDB reports it in x-amz-crc32. */
+function crc32(text: string): number {
+  let crc = 0xffffffff;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ApiCallerErrors, TemplateAttribute } from '../contract';
+import { ApiCallerErrors, ExecutionContextField, TemplateAttribute, TemplateContext } from '../contract';
 import { ValidationError } from './validation-error';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
@@ -31,8 +31,8 @@ export interface ApiCallWorkflowSettings {
  *   CheckStatus: success range → [afterSuccess] → Succeeded; otherwise → ApiCallFailed
  *   any caught error / ApiCallFailed / InvalidInput → [onFailure] → Failed (the recorded error)
  *
- * A missing template costs nothing on the happy path: getItem returns `{}`, the renderer
- * receives it and throws TemplateNotFound, which the catch routes to Failed.
+ * A missing template costs nothing on the happy path: getItem returns no `Item` (only the SDK
+ * metadata), the renderer receives it and throws TemplateNotFound, which the catch routes to Failed.
  *
  */
 export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): sfn.IChainable {
@@ -52,19 +52,24 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
       [TemplateAttribute.NAME]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.templateName')),
       [TemplateAttribute.METHOD]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.method')),
     },
-    // The raw getItem output: { Item: {...} } or {} when no template matches.
+    // The raw getItem output: { Item, SdkHttpMetadata, SdkResponseMetadata }, without Item when no template matches.
     resultPath: WorkflowPaths.TEMPLATE,
   });
   retry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
   catchInto(fetchTemplate);
 
-  // No Parameters: the whole state is the event. The renderer reads `template` and `params`
-  // (absent params count as {}), so no JSONPath here can fail on an input without params.
-  // payloadResponseOnly: the result is the renderer's return value, `{ statusCode, headers, body }`.
+  // The event is the whole state plus `execution` (rendererEvent below): the renderer reads
+  // `template` and `params` (absent params count as {}), so no JSONPath here can fail on an input
+  // without params. The result keeps the renderer's `{ statusCode, headers, body }` only.
   const callApi = new tasks.LambdaInvoke(scope, S.CALL_API, {
     lambdaFunction: s.rendererFunction,
-    payloadResponseOnly: true,
+    payload: sfn.TaskInput.fromJsonPathAt(rendererEvent()),
     retryOnServiceExceptions: false,
+    resultSelector: {
+      statusCode: sfn.JsonPath.numberAt('$.Payload.statusCode'),
+      headers: sfn.JsonPath.objectAt('$.Payload.headers'),
+      body: sfn.JsonPath.objectAt('$.Payload.body'),
+    },
     resultPath: WorkflowPaths.RESPONSE,
   });
   retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
@@ -125,6 +130,25 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
   return new sfn.Choice(scope, S.VALIDATE_INPUT)
     .when(sfn.Condition.and(present('templateName'), present('method')), chain)
     .otherwise(invalidInput);
+}
+
+/**
+ * The state with `execution: { id, name, startTime, retryCount }` added: one intrinsic in the
+ * task's own Parameters, so it costs no state transition, and `$$.State.RetryCount` is the
+ * attempt's own. Paths of the context object reach a payload only through an intrinsic or a
+ * `.$` field; JsonMerge joins it to the state (`$`, which always exists). Execution names and
+ * ARNs cannot hold `"` or a backslash, so the formatted JSON is well formed.
+ */
+function rendererEvent(): string {
+  const J = sfn.JsonPath;
+  const F = ExecutionContextField;
+  const fields = [
+    `"${F.ID}":"{}"`, `"${F.NAME}":"{}"`, `"${F.START_TIME}":"{}"`, `"${F.RETRY_COUNT}":{}`,
+  ].join(',');
+  const execution = J.stringToJson(J.format(`\\{"${TemplateContext.EXECUTION}":\\{${fields}\\}\\}`,
+    J.stringAt('$$.Execution.Id'), J.stringAt('$$.Execution.Name'), J.stringAt('$$.Execution.StartTime'),
+    J.stringAt('$$.State.RetryCount')));
+  return J.jsonMerge(J.objectAt('$'), execution);
 }
 
 function successCondition(range: StatusRange): sfn.Condition {

@@ -22,6 +22,7 @@ export interface RendererSettings {
   /** JSON (a token) of secret name to ARN. */
   readonly secretArns?: string;
   readonly secretsCacheTtl?: Duration;
+  readonly idempotencyKeyHeader?: string;
 }
 
 /** Default memory of the renderer function. */
@@ -125,6 +126,10 @@ function rendererEnvironment(scope: Construct, settings: RendererSettings): Reco
   if (settings.secretParamNames !== undefined) {
     settings.secretParamNames.forEach((name, i) => checkName(scope, `secretParamNames[${i}]`, name, PARAM_NAME, 'a top-level param name'));
     env[RendererEnvironment.SECRET_PARAM_NAMES] = settings.secretParamNames.join(',');
+  }
+  if (settings.idempotencyKeyHeader !== undefined) {
+    checkName(scope, 'idempotencyKeyHeader', settings.idempotencyKeyHeader, HEADER_NAME, 'a header name');
+    env[RendererEnvironment.IDEMPOTENCY_KEY_HEADER] = settings.idempotencyKeyHeader;
   }
   if (settings.secretArns !== undefined) {
     env[RendererEnvironment.SECRET_ARNS] = settings.secretArns;
