@@ -16,6 +16,7 @@ import { checkRetryableStatuses, rendererFunction } from './private/renderer-fun
 import { MAX_SEEDED_BYTES, templateItem, templateSeedingResource } from './private/template-seeding';
 import { templateTable } from './private/template-table';
 import { ValidationError } from './private/validation-error';
+import { RenderLimits } from './render-limits';
 import { RendererFunctionOptions } from './renderer-function';
 import { RetryPolicy } from './retry-policy';
 import { StatusRange } from './status-range';
@@ -124,6 +125,15 @@ export interface TemplatedApiCallerProps {
    * @default - no idempotency key header
    */
   readonly idempotencyKeyHeader?: string;
+
+  /**
+   * Budgets of one template render (loop iterations and calls, recursion and nesting depth,
+   * string and list sizes, time). A render crossing one fails with `TemplateRenderError` naming
+   * the limit, long before the function's memory or timeout; limits not set keep their defaults.
+   *
+   * @default - the defaults of each `RenderLimits` field
+   */
+  readonly renderLimits?: RenderLimits;
 
   /**
    * Statuses the renderer raises as `RetryableHttpError`, so that `retry` applies to them
@@ -331,6 +341,7 @@ export class TemplatedApiCaller extends Construct {
         : Stack.of(this).toJsonString(Object.fromEntries(secrets.map(([name, secret]) => [name, secret.secretArn]))),
       secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.minutes(5),
       idempotencyKeyHeader: props.idempotencyKeyHeader,
+      renderLimits: props.renderLimits,
     }, props.rendererOptions);
     for (const [, secret] of secrets) {
       secret.grantRead(this.rendererFunction);

@@ -1,7 +1,8 @@
 // One structured JSON line per call on stdout. Params and bodies are never logged: templated
-// request header values are replaced by a marker, sensitive headers and configured secret
-// values are redacted.
+// request header values are replaced by a marker and sensitive headers by REDACTED; the whole
+// line then passes through the call's Redactor (redaction.ts), whatever field a secret is in.
 import type { RendererConfig } from './config';
+import { REDACTED, type Redactor } from './redaction';
 
 export interface CallLogEntry {
   readonly template: string;
@@ -15,7 +16,6 @@ export interface CallLogEntry {
   readonly responseHeaders?: Record<string, string>;
 }
 
-export const REDACTED = '[REDACTED]';
 /** Stands for a header value rendered from params. */
 export const TEMPLATED = '[TEMPLATED]';
 
@@ -27,49 +27,24 @@ export function isSensitiveHeader(name: string, config: RendererConfig): boolean
   return SENSITIVE_HEADER.test(name) || config.redactHeaders.has(name.toLowerCase());
 }
 
-/** The values of SECRET_PARAM_NAMES params, to be removed from anything logged. */
-export function secretValues(params: Record<string, unknown>, config: RendererConfig): string[] {
-  const secrets: string[] = [];
-  for (const name of config.secretParamNames) {
-    const value = params[name];
-    if (value !== undefined && value !== null) {
-      const text = typeof value === 'string' ? value : JSON.stringify(value);
-      if (text.length >= 4) secrets.push(text); // shorter values would redact ordinary text
-    }
-  }
-  return secrets;
-}
-
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-
 /** Request headers as logged: literal values shown, templated ones marked, sensitive ones redacted. */
-export function loggedRequestHeaders(
-  templates: ReadonlyArray<readonly [string, string]>,
-  config: RendererConfig,
-  secrets: readonly string[],
-): Record<string, string> {
+export function loggedRequestHeaders(templates: ReadonlyArray<readonly [string, string]>, config: RendererConfig): Record<string, string> {
   const logged: Record<string, string> = {};
   for (const [name, source] of templates) {
-    logged[name] = isSensitiveHeader(name, config) ? REDACTED
-      : TEMPLATE_SYNTAX.test(source) ? TEMPLATED : redactSecrets(source, secrets);
+    logged[name] = isSensitiveHeader(name, config) ? REDACTED : TEMPLATE_SYNTAX.test(source) ? TEMPLATED : source;
   }
   return logged;
 }
 
-export function loggedResponseHeaders(headers: Record<string, string>, config: RendererConfig, secrets: readonly string[]): Record<string, string> {
+export function loggedResponseHeaders(headers: Record<string, string>, config: RendererConfig): Record<string, string> {
   const logged: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
-    logged[name] = isSensitiveHeader(name, config) ? REDACTED : redactSecrets(headers[name], secrets);
+    logged[name] = isSensitiveHeader(name, config) ? REDACTED : headers[name];
   }
   return logged;
 }
 
-export function writeCallLog(entry: CallLogEntry): void {
-  process.stdout.write(`${JSON.stringify({ level: entry.error === undefined ? 'INFO' : 'ERROR', message: 'api call', ...entry })}\n`);
+export function writeCallLog(entry: CallLogEntry, redactor: Redactor): void {
+  const line = JSON.stringify({ level: entry.error === undefined ? 'INFO' : 'ERROR', message: 'api call', ...entry });
+  process.stdout.write(`${redactor.text(line)}\n`);
 }

@@ -1,7 +1,7 @@
 // The renderer Lambda (DESIGN.md, "The renderer contract"): decode the template item, render
 // url, headers and payload with params, guard the destination, call it, return the response.
 import { performance } from 'node:perf_hooks';
-import { loggedRequestHeaders, loggedResponseHeaders, secretValues, writeCallLog } from './call-log';
+import { loggedRequestHeaders, loggedResponseHeaders, writeCallLog } from './call-log';
 import { rendererConfig, type RendererConfig } from './config';
 import { assertAllowedHost } from './destination-guard';
 import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './errors';
@@ -9,7 +9,8 @@ import { executionContext, refuseReservedParam, withIdempotencyKey, type Executi
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { renderRequest } from './request';
-import { redactedError, redactedValue, templateSecrets } from './secrets';
+import { paramSecrets, Redactor } from './redaction';
+import { templateSecrets } from './secrets';
 import { TemplateContext } from '../../src/contract';
 
 export { closeHttpAgent } from './http-client';
@@ -46,10 +47,12 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   let item: TemplateItem | undefined;
   let host = '';
   let response: HttpResponse | undefined;
-  let secretRedactions: readonly string[] = [];
+  // Everything that leaves the function (result, error, log line) passes through it.
+  let redactor = Redactor.NONE;
   let execution: ExecutionContext | undefined;
   try {
     params = eventParams(event);
+    redactor = new Redactor(paramSecrets(params, config));
     execution = executionContext(event as unknown as Record<string, unknown>);
     refuseReservedParam(params);
     // The whole state is the event: it names what was looked up when nothing was found.
@@ -57,7 +60,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     // Secrets join the context after the params (which may not name them) and are rendered in
     // one pass: nothing a param holds is ever rendered as a template.
     const secrets = await templateSecrets(templateSources(item), params, config);
-    secretRedactions = secrets.values;
+    redactor = redactor.with(secrets.values);
     const templateContext = {
       ...params,
       ...(execution === undefined ? {} : { [TemplateContext.EXECUTION]: execution }),
@@ -79,18 +82,17 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     // must not put it there.
     const result = {
       statusCode: response.statusCode,
-      headers: redactedValue(response.headers, secretRedactions) as Record<string, string>,
-      body: redactedValue(decodeBody(response), secretRedactions),
+      headers: redactor.value(response.headers) as Record<string, string>,
+      body: redactor.value(decodeBody(response)),
     };
     log(undefined);
     return result;
   } catch (error) {
     log(error as Error);
-    throw redactedError(error, [...secretValues(params, config), ...secretRedactions]);
+    throw redactor.error(error);
   }
 
   function log(error: Error | undefined): void {
-    const secrets = [...secretValues(params, config), ...secretRedactions];
     writeCallLog({
       template: item?.name ?? '',
       method: item?.method ?? '',
@@ -99,9 +101,9 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       attempt: execution?.attempt ?? 1,
       error: error?.name,
-      requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config, secrets),
-      responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config, secrets),
-    });
+      requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config),
+      responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config),
+    }, redactor);
   }
 }
 

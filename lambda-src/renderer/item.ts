@@ -1,12 +1,12 @@
 // Decodes the template item (GetItem output, bare Item in AttributeValue form, or a plain
 // object) and validates every attribute, naming the attribute in each refusal.
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { decodeAttributeMap } from './attribute-values';
 import { InvalidTemplateError, TemplateNotFoundError } from './errors';
 import {
   HEADER_NAME, HTTP_METHODS, MAX_HEADERS, MAX_HEADER_TEMPLATE_CHARS, MAX_PAYLOAD_TEMPLATE_CHARS,
   MAX_TIMEOUT_MS, MAX_URL_TEMPLATE_CHARS, MIN_TIMEOUT_MS,
 } from './limits';
-import { TemplateAttribute } from '../../src/contract';
+import { ReservedRequestHeaders, TemplateAttribute } from '../../src/contract';
 
 export interface TemplateItem {
   readonly name: string;
@@ -71,11 +71,7 @@ function toPlainItem(item: PlainObject): PlainObject {
   if (!isAttributeValueMap(item)) {
     return item;
   }
-  try {
-    return unmarshall(item as Parameters<typeof unmarshall>[0]);
-  } catch (error) {
-    throw new InvalidTemplateError(`event.template is not a valid DynamoDB item: ${(error as Error).name}`);
-  }
+  return decodeAttributeMap(item, 'Item');
 }
 
 /** An item in AttributeValue form: every attribute is `{ <one type key>: value }`. */
@@ -102,9 +98,9 @@ function validateItem(item: PlainObject): TemplateItem {
     name,
     method,
     url: requiredString(item, TemplateAttribute.URL, MAX_URL_TEMPLATE_CHARS),
-    headers: headerTemplates(item[TemplateAttribute.HEADERS]),
+    headers: headerTemplates(own(item, TemplateAttribute.HEADERS)),
     payload: optionalString(item, TemplateAttribute.PAYLOAD, MAX_PAYLOAD_TEMPLATE_CHARS),
-    timeoutMs: timeout(item[TemplateAttribute.TIMEOUT_MS]),
+    timeoutMs: timeout(own(item, TemplateAttribute.TIMEOUT_MS)),
   };
 }
 
@@ -117,7 +113,7 @@ function requiredString(item: PlainObject, attribute: string, maxChars: number):
 }
 
 function optionalString(item: PlainObject, attribute: string, maxChars: number): string | undefined {
-  const value = item[attribute];
+  const value = own(item, attribute);
   if (value === undefined || value === null) {
     return undefined;
   }
@@ -147,6 +143,9 @@ function headerTemplates(headers: unknown): Array<[string, string]> {
     if (!HEADER_NAME.test(name)) {
       throw new InvalidTemplateError(`attribute ${attribute} has an invalid header name`);
     }
+    if (ReservedRequestHeaders.isReserved(name)) {
+      throw new InvalidTemplateError(`attribute ${attribute}: header ${name} decides where or how the request is sent; the renderer sets it`);
+    }
     if (typeof value !== 'string') {
       throw new InvalidTemplateError(`attribute ${attribute}: header ${name} must be a string template`);
     }
@@ -171,6 +170,11 @@ function timeout(value: unknown): number | undefined {
     throw new InvalidTemplateError(`attribute ${TemplateAttribute.TIMEOUT_MS} must be an integer from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`);
   }
   return ms;
+}
+
+/** Own attributes only: nothing is read through a prototype. */
+function own(item: PlainObject, attribute: string): unknown {
+  return Object.prototype.hasOwnProperty.call(item, attribute) ? item[attribute] : undefined;
 }
 
 export function isPlainObject(value: unknown): value is PlainObject {

@@ -2,7 +2,7 @@
 // signature, keyword arguments included (`map(attribute='id')`, `tojson(indent=2)`).
 import { TemplateRenderError } from './errors';
 import { typeName } from './jinja-operators';
-import { isPlainDict, pyJsonDumps, pyRepr, pyStr, truthy } from './python-values';
+import { isPlainDict, pyJsonDumps, pyQuote, pyRepr, pyStr, truthy } from './python-values';
 import { reserve } from './render-budget';
 import { safeAttrGetter, safeMemberLookup } from './sandbox';
 
@@ -81,17 +81,6 @@ function selectBy(keep: boolean, byAttribute: boolean): Filter {
     const check = named === undefined ? (item: unknown) => truthy(item) : (item: unknown) => named.call(this, item, ...varargs) === true;
     return items(value).filter((item) => check(get(item)) === keep);
   });
-}
-
-/** Python's quote(): UTF-8 bytes, unreserved characters and `safe` kept, the rest %XX. */
-function urlQuote(value: unknown, forQuery: boolean): string {
-  let quoted = '';
-  for (const byte of Buffer.from(pyStr(value), 'utf8')) {
-    const char = String.fromCharCode(byte);
-    quoted += /[A-Za-z0-9_.~-]/.test(char) || (!forQuery && char === '/') ? char
-      : forQuery && char === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return quoted;
 }
 
 /** Jinja2's `title`: capitalize each piece after spaces, dashes and opening brackets. */
@@ -267,12 +256,14 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     pyJsonDumps(value, indent as number | undefined).replace(/[<>&']/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)),
   urlencode: filter(['value'], {}, ({ value }) => {
     if (typeof value === 'string' || (!Array.isArray(value) && !isPlainDict(value))) {
-      return urlQuote(value, false);
+      return pyQuote(value, false);
     }
     const pairs = Array.isArray(value) ? (value as unknown[][]) : Object.entries(value);
-    return pairs.map(([key, item]) => `${urlQuote(key, true)}=${urlQuote(item, true)}`).join('&');
+    return pairs.map(([key, item]) => `${pyQuote(key, true)}=${pyQuote(item, true)}`).join('&');
   }),
   string: filter(['value'], {}, ({ value }) => pyStr(value)),
+  // Not a Jinja2 built-in (Ansible's name): the UTF-8 text as base64, for Basic credentials.
+  b64encode: filter(['value'], {}, ({ value }) => Buffer.from(pyStr(value), 'utf8').toString('base64')),
   pprint: filter(['value'], {}, ({ value }) => pyRepr(value)),
   lower: filter(['value'], {}, ({ value }) => pyStr(value).toLowerCase()),
   upper: filter(['value'], {}, ({ value }) => pyStr(value).toUpperCase()),

@@ -162,7 +162,7 @@ function dumps(value: unknown, unit: string | undefined, current: string, out: B
   }
   switch (typeof value) {
     case 'string':
-      out.add(jsonString(value));
+      out.add(pyJsonString(value));
       return;
     case 'boolean':
       out.add(value ? 'true' : 'false');
@@ -192,7 +192,7 @@ function dumps(value: unknown, unit: string | undefined, current: string, out: B
     if (array) {
       dumps((value as unknown[])[index], unit, inner, out);
     } else {
-      out.add(`${jsonString(keys![index])}: `);
+      out.add(`${pyJsonString(keys![index])}: `);
       dumps((value as Record<string, unknown>)[keys![index]], unit, inner, out);
     }
   }
@@ -204,7 +204,7 @@ const JSON_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '
 const NEEDS_JSON_ESCAPE = /[^\x20-\x7e]|["\\]/;
 
 /** ensure_ascii: everything outside printable ASCII becomes \uXXXX (UTF-16 units, like Python). */
-function jsonString(value: string): string {
+export function pyJsonString(value: string): string {
   if (!NEEDS_JSON_ESCAPE.test(value)) {
     return `"${value}"`;
   }
@@ -221,6 +221,17 @@ function jsonString(value: string): string {
     }
   }
   return out + '"';
+}
+
+/** Python's quote() (or quote_plus() for query values): UTF-8 bytes, unreserved characters kept, the rest %XX. */
+export function pyQuote(value: unknown, forQuery: boolean): string {
+  let quoted = '';
+  for (const byte of Buffer.from(pyStr(value), 'utf8')) {
+    const char = String.fromCharCode(byte);
+    quoted += /[A-Za-z0-9_.~-]/.test(char) || (!forQuery && char === '/') ? char
+      : forQuery && char === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return quoted;
 }
 
 /** A dict: a plain object (JSON object, dict literal), not an array, function or class instance. */

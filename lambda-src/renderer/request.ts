@@ -32,13 +32,15 @@ function renderUrl(source: string, params: object): URL {
     throw new InvalidTemplateError('url: the rendered url is not a valid absolute URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidTemplateError(`url: the rendered url must be http or https, not ${url.protocol.slice(0, 16)}`);
+    // The scheme is rendered text (it could hold a param or secret): it is not quoted.
+    throw new InvalidTemplateError('url: the rendered url must be http or https');
   }
   return url;
 }
 
 function renderHeaders(templates: TemplateItem['headers'], params: object): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // No prototype: `__proto__` is a legal header name, and would be dropped on a plain object.
+  const headers = Object.create(null) as Record<string, string>;
   for (const [name, source] of templates) {
     const value = renderTemplate(source, params, `header ${name}`);
     if (UNSAFE_HEADER_VALUE.test(value)) {

@@ -3,7 +3,6 @@
 // dynamically), with the AWS SDK v3 the Lambda runtime provides, and cached for a TTL.
 // Every value, and each string field of a JSON secret, is returned for redaction.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { redactSecrets } from './call-log';
 import type { RendererConfig } from './config';
 import { InvalidTemplateError, SecretUnavailableError, TemplateRenderError } from './errors';
 import { TemplateContext } from '../../src/contract';
@@ -11,7 +10,7 @@ import { TemplateContext } from '../../src/contract';
 export interface TemplateSecrets {
   /** What templates see as `secrets`, or undefined when they use none. */
   readonly context?: Record<string, unknown>;
-  /** Strings to redact wherever they could appear: logs, error messages, the returned response. */
+  /** The secret values (whole texts and string fields), for the call's Redactor. */
   readonly values: readonly string[];
 }
 
@@ -30,8 +29,6 @@ const ANY_USE = new RegExp(WORD, 'g');
 const TAG = /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
 // `secrets.name` and `secrets['name']`: the uses that name one secret (`secrets.items()` names none).
 const NAMED_USE = new RegExp(`${WORD}\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)(?![\\w\\s]*\\()|\\[\\s*(['"])([A-Za-z_][A-Za-z0-9_]*)\\2\\s*\\])`, 'g');
-/** Shorter values would redact ordinary text. */
-const MIN_REDACTED_CHARS = 4;
 
 const cache = new Map<string, CachedSecret>();
 const inFlight = new Map<string, Promise<CachedSecret>>();
@@ -132,7 +129,7 @@ function parseSecret(text: string): unknown {
   }
 }
 
-/** The secret, its string and number fields, and their URL-encoded and JSON-escaped forms. */
+/** The secret text and its string and number fields: what the call's Redactor removes. */
 function redactable(text: string, value: unknown): string[] {
   const leaves: string[] = [text];
   const walk = (node: unknown): void => {
@@ -141,29 +138,7 @@ function redactable(text: string, value: unknown): string[] {
     else if (typeof node === 'object' && node !== null) Object.values(node).forEach(walk);
   };
   if (value !== text) walk(value);
-  const forms = leaves.flatMap((leaf) => [leaf, encodeURIComponent(leaf), JSON.stringify(leaf).slice(1, -1)]);
-  // Longest first, so that a field inside the whole JSON text does not cut the text apart first.
-  return [...new Set(forms)].filter((form) => form.length >= MIN_REDACTED_CHARS).sort((a, b) => b.length - a.length);
-}
-
-/** The error with secret values removed from its message and stack (which become the execution's Cause). */
-export function redactedError<T>(error: T, secrets: readonly string[]): T {
-  if (secrets.length > 0 && error instanceof Error) {
-    error.message = redactSecrets(error.message, secrets);
-    if (error.stack !== undefined) error.stack = redactSecrets(error.stack, secrets);
-  }
-  return error;
-}
-
-/** Strings of a returned value with secret values removed (an API that echoes a secret back). */
-export function redactedValue(value: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return value;
-  if (typeof value === 'string') return redactSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((entry) => redactedValue(entry, secrets));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [redactSecrets(key, secrets), redactedValue(entry, secrets)]));
-  }
-  return value;
+  return [...new Set(leaves)];
 }
 
 /** Forgets cached values and the client (tests; a new endpoint or credentials). */

@@ -12,6 +12,7 @@ import parser from 'nunjucks/src/parser';
 import transformer from 'nunjucks/src/transformer';
 import { TemplateRenderError } from './errors';
 import { limitExceeded, renderLimits } from './render-budget';
+import { isForbiddenName } from './sandbox';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Jinja2 filter names may be dotted (`{{ x | ns.name }}`). */
@@ -21,7 +22,7 @@ const DOTTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const REFUSED_NODES: Record<string, string> = {
   Include: 'include', Import: 'import', FromImport: 'from … import', Extends: 'extends',
   CallExtension: 'extension tags', CallExtensionAsync: 'extension tags',
-  FilterAsync: 'async filters', IfAsync: 'ifAsync', AsyncEach: 'asyncEach', AsyncAll: 'asyncAll',
+  FilterAsync: 'async filters', Super: 'super()', IfAsync: 'ifAsync', AsyncEach: 'asyncEach', AsyncAll: 'asyncAll',
 };
 
 const OPENING_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'raw', 'verbatim', 'with']);
@@ -99,6 +100,11 @@ function checkName(node: Node, pattern: RegExp): void {
   if (typeof name !== 'string' || !pattern.test(name)) {
     // The name is template text, but it is not a name: describe it without quoting it.
     fail('a name must be letters, digits and underscores, not starting with a digit', node);
+  }
+  // As a variable or binding, these would reach JavaScript internals (a frame whose prototype
+  // is replaced through `__proto__`); Jinja2's sandbox refuses them too.
+  if (name.split('.').some(isForbiddenName)) {
+    fail(`sandbox: '${name}' cannot be used as a name`, node);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Size, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { checkInteger, checkWholeSeconds } from './checks';
 import { ValidationError } from './validation-error';
 import { RendererEnvironment } from '../contract';
+import { RenderLimits } from '../render-limits';
 import { RendererFunctionOptions } from '../renderer-function';
 import { StatusRange } from '../status-range';
 
@@ -23,6 +24,7 @@ export interface RendererSettings {
   readonly secretArns?: string;
   readonly secretsCacheTtl?: Duration;
   readonly idempotencyKeyHeader?: string;
+  readonly renderLimits?: RenderLimits;
 }
 
 /** Default memory of the renderer function. */
@@ -131,11 +133,34 @@ function rendererEnvironment(scope: Construct, settings: RendererSettings): Reco
     checkName(scope, 'idempotencyKeyHeader', settings.idempotencyKeyHeader, HEADER_NAME, 'a header name');
     env[RendererEnvironment.IDEMPOTENCY_KEY_HEADER] = settings.idempotencyKeyHeader;
   }
+  if (settings.renderLimits !== undefined) {
+    env[RendererEnvironment.RENDER_LIMITS] = renderLimitsJson(scope, settings.renderLimits);
+  }
   if (settings.secretArns !== undefined) {
     env[RendererEnvironment.SECRET_ARNS] = settings.secretArns;
     env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl?.toSeconds() ?? 300);
   }
   return env;
+}
+
+/** The limits set, as the renderer reads them; it applies its defaults to the others. */
+function renderLimitsJson(scope: Construct, limits: RenderLimits): string {
+  const { timeout, ...counts } = limits;
+  const json: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counts)) {
+    if (value === undefined) continue;
+    if (Token.isUnresolved(value)) {
+      throw new ValidationError(`renderLimits.${name}`, 'must be known at synth time (the renderer reads it from its environment)', scope);
+    }
+    checkInteger(scope, `renderLimits.${name}`, value, 1, Number.MAX_SAFE_INTEGER);
+    json[name] = value;
+  }
+  if (timeout !== undefined) {
+    const ms = timeout.toMilliseconds();
+    checkInteger(scope, 'renderLimits.timeout', ms, 1, Number.MAX_SAFE_INTEGER);
+    json.timeoutMs = ms;
+  }
+  return JSON.stringify(json);
 }
 
 function responseBytes(scope: Construct, size: Size): number {

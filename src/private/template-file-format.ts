@@ -2,6 +2,7 @@
 // the field checks every template gets, shared by `ApiTemplate` and the CLI. Pure: no
 // aws-cdk-lib, no lambda-src, so both towers can use it.
 import { parseAllDocuments, type YAMLError } from 'yaml';
+import { ReservedRequestHeaders } from '../contract';
 
 /** A template as plain data, before it becomes a table item. */
 export interface PlainApiTemplate {
@@ -169,6 +170,7 @@ export function templateProblems(template: PlainApiTemplate): TemplateProblem[] 
   const seen = new Map<string, string>();
   for (const [name, value] of headers) {
     if (!HEADER_NAME.test(name)) add('headers', `'${name}' is not a valid header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_\`|~)`);
+    else if (ReservedRequestHeaders.isReserved(name)) add('headers', `'${name}' cannot be set by a template: it decides where or how the request is sent, which the renderer's HTTP client sets`);
     const first = seen.get(name.toLowerCase());
     if (first !== undefined) add('headers', `'${name}' repeats '${first}' (header names are case-insensitive)`);
     seen.set(name.toLowerCase(), name);
