@@ -8,8 +8,8 @@ import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './err
 import { executionContext, refuseReservedParam, withIdempotencyKey, type ExecutionContext } from './execution-context';
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
-import { renderRequest } from './request';
 import { paramSecrets, Redactor } from './redaction';
+import { renderRequest } from './request';
 import { templateSecrets } from './secrets';
 import { TemplateContext } from '../../src/contract';
 

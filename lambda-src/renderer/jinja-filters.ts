@@ -189,13 +189,13 @@ function order(a: unknown, b: unknown): number {
  * regular expressions usual for this take quadratic time on `'<!--' * 200000`.
  */
 function stripTags(text: string): string {
-  let out = '';
+  const kept: string[] = [];
   let index = 0;
   let commentsClosed = true; // false once a `<!--` is never closed: no later one is either
   while (index < text.length) {
     const open = text.indexOf('<', index);
     if (open === -1) break;
-    out += text.slice(index, open);
+    kept.push(text.slice(index, open));
     if (commentsClosed && text.startsWith('<!--', open)) {
       const end = text.indexOf('-->', open + 4);
       if (end !== -1) {
@@ -206,14 +206,14 @@ function stripTags(text: string): string {
     }
     const close = text.indexOf('>', open + 1);
     if (close === -1) {
-      out += text.slice(open);
+      kept.push(text.slice(open));
       index = text.length;
       break;
     }
     index = close + 1;
   }
-  out += text.slice(index);
-  return unescapeEntities(out.split(/\s+/).filter((word) => word !== '').join(' '));
+  kept.push(text.slice(index));
+  return unescapeEntities(kept.join('').split(/\s+/).filter((word) => word !== '').join(' '));
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -311,6 +311,22 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   selectattr: selectBy(true, true),
   rejectattr: selectBy(false, true),
   attr: filter(['obj', 'name'], {}, ({ obj, name }) => safeMemberLookup(obj, name)),
+  // Python's str.center: the odd space goes left when the width is odd.
+  center: filter(['value', 'width'], { width: 80 }, ({ value, width }) => {
+    const text = pyStr(value);
+    const margin = Number(width) - text.length;
+    if (!(margin > 0)) return text;
+    const left = Math.floor(margin / 2) + (margin % 2 === 1 && Number(width) % 2 === 1 ? 1 : 0);
+    return ' '.repeat(left) + text + ' '.repeat(margin - left);
+  }),
+  indent: filter(['s', 'width', 'first', 'blank'], { width: 4, first: false, blank: false }, ({ s, width, first, blank }) => {
+    const indention = typeof width === 'string' ? width : ' '.repeat(Math.max(0, Number(width)));
+    const lines = splitLines(`${pyStr(s)}\n`);
+    let text = blank ? lines.join(`\n${indention}`)
+      : lines[0] + (lines.length > 1 ? `\n${lines.slice(1).map((line) => (line === '' ? line : indention + line)).join('\n')}` : '');
+    if (first) text = indention + text;
+    return text;
+  }),
   groupby: filter(['value', 'attribute', 'default', 'case_sensitive'], { default: null, case_sensitive: false }, ({ value, attribute, default: fallback, case_sensitive }) =>
     groupBy(value, attribute, fallback, case_sensitive)),
   striptags: filter(['value'], {}, ({ value }) => stripTags(pyStr(value))),
@@ -359,6 +375,13 @@ export const JINJA_FILTERS: Record<string, Filter> = {
 };
 JINJA_FILTERS.d = JINJA_FILTERS.default;
 JINJA_FILTERS.count = JINJA_FILTERS.length;
+
+/** Python's str.splitlines(): no empty last line for a trailing line break. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
 
 /** `items.join(separator)` with the result's length checked before it is built. */
 export function joinBounded(values: readonly unknown[], separator: string): string {

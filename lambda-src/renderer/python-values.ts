@@ -12,11 +12,16 @@ class BoundedText {
 
   constructor(private readonly what: string) {}
 
-  add(part: string): void {
-    this.length += part.length;
-    if (this.length > this.max) {
+  /** Refuses now if `length` more characters would not fit. */
+  reserve(length: number): void {
+    if (this.length + length > this.max) {
       throw limitExceeded('maxStringLength', this.what);
     }
+  }
+
+  add(part: string): void {
+    this.reserve(part.length);
+    this.length += part.length;
     this.parts.push(part);
   }
 
@@ -85,8 +90,11 @@ function reprInto(value: unknown, out: BoundedText): void {
       reprInto(value[key], out);
     });
     out.add('}');
+  } else if (typeof value === 'string') {
+    out.reserve(value.length + 2); // before the copy is made
+    out.add(reprString(value));
   } else {
-    out.add(typeof value === 'string' ? reprString(value) : pyStr(value));
+    out.add(pyStr(value));
   }
 }
 
@@ -102,26 +110,19 @@ function pyNumber(value: number): string {
   return text.includes('e') ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
 }
 
+// One regular-expression pass each, not a character loop: appending a million characters one
+// by one builds a million-node rope, tens of megabytes for one long string.
+const REPR_ESCAPE_SINGLE = /['\\\x00-\x1f\x7f-\x9f]/g;
+const REPR_ESCAPE_DOUBLE = /["\\\x00-\x1f\x7f-\x9f]/g;
+const REPR_NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
 function reprString(value: string): string {
   const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const char of value) {
-    const code = char.codePointAt(0)!;
-    if (char === quote || char === '\\') {
-      out += `\\${char}`;
-    } else if (char === '\n') {
-      out += '\\n';
-    } else if (char === '\r') {
-      out += '\\r';
-    } else if (char === '\t') {
-      out += '\\t';
-    } else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
-      out += `\\x${code.toString(16).padStart(2, '0')}`;
-    } else {
-      out += char;
-    }
-  }
-  return out + quote;
+  const escaped = value.replace(quote === "'" ? REPR_ESCAPE_SINGLE : REPR_ESCAPE_DOUBLE, (char) => {
+    if (char === quote || char === '\\') return `\\${char}`;
+    return REPR_NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return quote + escaped + quote;
 }
 
 /** Python ==: by value for lists and dicts, no coercion between strings and numbers. */
@@ -162,6 +163,7 @@ function dumps(value: unknown, unit: string | undefined, current: string, out: B
   }
   switch (typeof value) {
     case 'string':
+      out.reserve(value.length + 2); // before the escaped copy is made
       out.add(pyJsonString(value));
       return;
     case 'boolean':
@@ -202,36 +204,25 @@ function dumps(value: unknown, unit: string | undefined, current: string, out: B
 const JSON_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 
 const NEEDS_JSON_ESCAPE = /[^\x20-\x7e]|["\\]/;
+/** What ensure_ascii escapes: quotes, backslashes, controls and everything past ASCII but DEL (kept as is, as Python does). */
+const JSON_ESCAPE_ALL = /["\\\x00-\x1f\x80-\uffff]/g;
 
 /** ensure_ascii: everything outside printable ASCII becomes \uXXXX (UTF-16 units, like Python). */
 export function pyJsonString(value: string): string {
   if (!NEEDS_JSON_ESCAPE.test(value)) {
     return `"${value}"`;
   }
-  let out = '"';
-  for (let index = 0; index < value.length; index++) {
-    const char = value[index];
-    const code = value.charCodeAt(index);
-    if (JSON_ESCAPES[char] !== undefined) {
-      out += JSON_ESCAPES[char];
-    } else if (code < 0x20 || code > 0x7e) {
-      out += code === 0x7f ? char : `\\u${code.toString(16).padStart(4, '0')}`;
-    } else {
-      out += char;
-    }
-  }
-  return out + '"';
+  return `"${value.replace(JSON_ESCAPE_ALL, (char) => JSON_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Python's quote() (or quote_plus() for query values): UTF-8 bytes, unreserved characters kept, the rest %XX. */
 export function pyQuote(value: unknown, forQuery: boolean): string {
-  let quoted = '';
-  for (const byte of Buffer.from(pyStr(value), 'utf8')) {
-    const char = String.fromCharCode(byte);
-    quoted += /[A-Za-z0-9_.~-]/.test(char) || (!forQuery && char === '/') ? char
-      : forQuery && char === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return quoted;
+  // encodeURIComponent also keeps !'()*, which Python quotes; lone surrogates become U+FFFD as in UTF-8.
+  const quoted = encodeURIComponent(pyStr(value).replace(LONE_SURROGATE, '\ufffd'))
+    .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return forQuery ? quoted.replace(/%20/g, '+') : quoted.replace(/%2F/g, '/');
 }
 
 /** A dict: a plain object (JSON object, dict literal), not an array, function or class instance. */

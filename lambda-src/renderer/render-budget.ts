@@ -32,8 +32,8 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = {
   timeoutMs: 1_000,
 };
 
-/** How often (in steps) the clock is read: often enough to stop within milliseconds. */
-const CLOCK_EVERY = 256;
+/** How often (in steps) the clock is read: cheap, and a step is at most one filter over a bounded value. */
+const CLOCK_EVERY = 16;
 
 interface Budget {
   readonly limits: RenderLimits;

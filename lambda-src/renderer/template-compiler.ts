@@ -20,9 +20,17 @@ const DOTTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** Nodes with no place in a standalone Jinja2 template: loading templates, extensions, async. */
 const REFUSED_NODES: Record<string, string> = {
-  Include: 'include', Import: 'import', FromImport: 'from … import', Extends: 'extends',
-  CallExtension: 'extension tags', CallExtensionAsync: 'extension tags',
-  FilterAsync: 'async filters', Super: 'super()', IfAsync: 'ifAsync', AsyncEach: 'asyncEach', AsyncAll: 'asyncAll',
+  Include: 'include',
+  Import: 'import',
+  FromImport: 'from … import',
+  Extends: 'extends',
+  CallExtension: 'extension tags',
+  CallExtensionAsync: 'extension tags',
+  FilterAsync: 'async filters',
+  Super: 'super()',
+  IfAsync: 'ifAsync',
+  AsyncEach: 'asyncEach',
+  AsyncAll: 'asyncAll',
 };
 
 const OPENING_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'raw', 'verbatim', 'with']);

@@ -82,8 +82,8 @@ function createEnvironment(): Environment {
   }
   const range = env.globals.range as (...args: unknown[]) => unknown[];
   env.addGlobal('range', (...args: unknown[]) => {
-    const [start, stop, step] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
-    if (step === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || (stop - start) / step > MAX_RANGE) {
+    const [start, stop, by] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+    if (by === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || (stop - start) / by > MAX_RANGE) {
       throw new TemplateRenderError(`range() is limited to ${MAX_RANGE} items`);
     }
     return range(...args);
