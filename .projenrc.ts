@@ -146,10 +146,52 @@ const bundleCli = project.addTask('bundle:cli', {
   ],
 });
 
+// `templated-api-caller/local`: the local runner for users' tests, bundled like the CLI, with
+// declarations for TypeScript. Outside the jsii API (jsii compiles only src/), so the Python
+// package is unaffected.
+new javascript.TypescriptConfig(project, {
+  fileName: 'build-tools/tsconfig.local-types.json',
+  // The renderer's declarations of untyped vendor modules come along (the runner reaches it).
+  include: ['../cli-src/local-runner/public.ts', '../lambda-src/**/*.d.ts'],
+  compilerOptions: {
+    rootDir: '..',
+    outDir: '../assets/local/types',
+    declaration: true,
+    emitDeclarationOnly: true,
+    // Members marked @internal (the runner's DynamoDB client, ...) stay out of the public types.
+    stripInternal: true,
+    target: 'ES2022',
+    lib: ['es2022'],
+    module: 'node16',
+    moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+    types: ['node'],
+    strict: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+  },
+});
+const bundleLocal = project.addTask('bundle:local', {
+  description: 'Bundle the local runner (templated-api-caller/local) into assets/local, with its type declarations',
+  steps: [
+    { exec: 'node build-tools/bundle.mjs local' },
+    { exec: 'tsc -p build-tools/tsconfig.local-types.json' },
+  ],
+});
+// Types for both module resolutions: `exports` (node16/bundler) and typesVersions (node10,
+// which ignores `exports`). The jsii entry points stay reachable.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './local': { types: './assets/local/index.d.ts', default: './assets/local/index.js' },
+  './.jsii': './.jsii',
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { local: ['assets/local/index.d.ts'] } });
+
 // Everything that loads the construct needs the Lambda bundles (the CLI tests need the CLI too).
 const bundleAll = project.addTask('bundle:all', {
   description: 'Build every bundle in assets/',
-  steps: [{ spawn: bundleRenderer.name }, { spawn: bundleSeeder.name }, { spawn: bundleCli.name }],
+  steps: [{ spawn: bundleRenderer.name }, { spawn: bundleSeeder.name }, { spawn: bundleCli.name }, { spawn: bundleLocal.name }],
 });
 project.preCompileTask.spawn(bundleAll);
 project.addBins({ 'templated-api-caller': 'assets/cli/index.js' });

@@ -1,7 +1,7 @@
-// Bundles what the package ships prebuilt: `node build-tools/bundle.mjs <renderer|template-seeder|cli>`.
+// Bundles what the package ships prebuilt: `node build-tools/bundle.mjs <renderer|template-seeder|cli|local>`.
 // A script rather than esbuild's command line because two bundles need plugins (below).
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 /** The renderer never speaks HTTP/2: loading node:http2 for undici's h2 client cost ~12 ms of cold start. */
 const withoutHttp2 = {
@@ -63,6 +63,21 @@ const bundles = {
     alias: { level: './cli-src/local-runner/no-disk-level.ts' },
     plugins: [dynaliteGlobRequires],
   },
+  // `templated-api-caller/local`: the local runner for users' tests. aws-cdk-lib and constructs
+  // are the user's own (peer dependencies); the runner only calls methods of their constructs.
+  'local': {
+    entryPoints: ['cli-src/local-runner/public.ts'],
+    outfile: 'assets/local/index.js',
+    target: 'node20',
+    external: [...common.external, 'aws-cdk-lib', 'constructs'],
+    alias: { level: './cli-src/local-runner/no-disk-level.ts' },
+    plugins: [dynaliteGlobRequires],
+  },
+};
+
+/** Type declarations next to a bundle (emitted by tsc under types/, see .projenrc.ts). */
+const declarations = {
+  local: { file: 'assets/local/index.d.ts', contents: "export * from './types/cli-src/local-runner/public';\n" },
 };
 
 const name = process.argv[2];
@@ -71,3 +86,4 @@ if (!(name in bundles)) {
   process.exit(2);
 }
 await build({ ...common, ...bundles[name] });
+if (declarations[name]) await writeFile(declarations[name].file, declarations[name].contents);

@@ -66,7 +66,7 @@ export function checkSnippets(snippets: Snippet[], packageEntry = path.join(ROOT
     skipLibCheck: true,
     noEmit: true,
     types: ['node'],
-    paths: { 'templated-api-caller': [packageEntry] },
+    paths: { 'templated-api-caller': [packageEntry], 'templated-api-caller/local': [path.join(ROOT, 'cli-src', 'local-runner', 'public.ts')] },
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);

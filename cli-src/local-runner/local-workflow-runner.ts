@@ -3,9 +3,13 @@
 // function's bundled code in-process with its own environment. What it reproduces of AWS, and
 // where it refuses instead: AWS-FIDELITY.md.
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Stack } from 'aws-cdk-lib';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+import type { IConstruct } from 'constructs';
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
 import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
 import { CONTEXT_KEY, ContextObject, followStateEvents, redirectContextPaths } from './context-object';
@@ -14,7 +18,9 @@ import { captureOutput } from './function-logs';
 import { LocalDynamoDb } from './local-dynamodb';
 import { LocalSecretsManager } from './local-secrets-manager';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
-import { dynamoDbGetItem, LambdaHandler, lambdaInvoke, loadAssetHandler, TaskHandler } from './task-handlers';
+import { synthesizeStackOf } from './synthesize-stack';
+import type { LambdaHandler, TaskHandler } from './handler-types';
+import { dynamoDbGetItem, lambdaInvoke, loadAssetHandler } from './task-handlers';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { RendererEnvironment, TemplateAttribute } from '../../src/contract';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
@@ -81,6 +87,29 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
 
 export class LocalWorkflowRunner {
   /**
+   * Synthesizes the App or Stage holding `stack` and runs its state machine (pass
+   * `stateMachineId` when the stack has several).
+   */
+  public static fromStack(stack: Stack, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
+    return LocalWorkflowRunner.fromConstruct(stack, options);
+  }
+
+  /**
+   * Synthesizes the App or Stage holding `construct` and runs the state machine it owns (e.g. a
+   * TemplatedApiCaller's), with the stack's seeded templates in the local table.
+   */
+  public static fromConstruct(construct: IConstruct, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
+    const { template, assemblyDir, stateMachineId } = synthesizeStackOf(construct);
+    return LocalWorkflowRunner.fromTemplate(template, { assemblyDir, ...options, stateMachineId: options.stateMachineId ?? stateMachineId });
+  }
+
+  /** Runs a stack from a cloud assembly, e.g. `cdk.out/MyStack.template.json` after `cdk synth`. */
+  public static fromTemplateFile(templateFile: string, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
+    const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate;
+    return LocalWorkflowRunner.fromTemplate(template, { assemblyDir: path.dirname(path.resolve(templateFile)), ...options });
+  }
+
+  /**
    * Reads the state machine out of `template`, starts a local DynamoDB with its tables and seeded
    * templates, and a local Secrets Manager when its functions use secrets.
    */
@@ -112,7 +141,9 @@ export class LocalWorkflowRunner {
   private readonly captureFunctionLogs: boolean;
 
   private constructor(
+    /** @internal What the runner read from the template (this project's tools use it). */
     public readonly machine: LocalStateMachine,
+    /** @internal The local DynamoDB: use `dynamoDbEndpoint`, `putItem` or `putTemplate`. */
     public readonly dynamoDb: LocalDynamoDb,
     private readonly secretsManager: LocalSecretsManager | undefined,
     options: LocalWorkflowRunnerOptions,

@@ -15,17 +15,9 @@ import { LOCAL_REGION } from './cloudformation';
 import type { LocalDynamoDb } from './local-dynamodb';
 import { checkPayload } from './payload-quota';
 
-export type TaskHandler = (input: any) => Promise<any>;
+import type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 
-/** What a Lambda handler looks like to the runner. */
-export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
-
-export interface LambdaContext {
-  readonly functionName: string;
-  readonly awsRequestId: string;
-  readonly memoryLimitInMB: string;
-  getRemainingTimeInMillis(): number;
-}
+export type { LambdaContext, LambdaHandler, TaskHandler };
 
 /**
  * Loads the handler of a function from the cloud assembly, the way a Lambda cold start would:
