@@ -215,6 +215,12 @@ for (const path of ['/lambda-src/', '/cli-src/', '/examples/', '/bench/', '/buil
 // pinned build tools from PyPI. Generate the code only, then build with Debian's tools.
 const packagePython = project.tasks.tryFind('package:python');
 packagePython?.reset();
+// Without Debian's python3-setuptools, python3-wheel, python3-pip and twine, fail at once with
+// one line saying what to install; a build checks first, in pre-compile, before minutes of
+// compiling and testing (not on CI, where build packages JavaScript only).
+const checkPythonTools = 'node build-tools/check-python-tools.mjs';
+packagePython?.exec(checkPythonTools);
+project.preCompileTask.prependExec(checkPythonTools, { condition: 'node -e "if (process.env.CI) process.exit(1)"' });
 packagePython?.exec('jsii-pacmak -v --target python --code-only -o dist/python-src');
 packagePython?.exec('rm -rf dist/python && mkdir -p dist/python');
 packagePython?.exec('/usr/bin/python3 -m pip wheel -q --no-index --no-deps --no-build-isolation -w dist/python dist/python-src/python');
