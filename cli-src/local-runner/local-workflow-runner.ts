@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Stack } from 'aws-cdk-lib';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Stack } from 'aws-cdk-lib';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import type { IConstruct } from 'constructs';
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
@@ -15,11 +15,11 @@ import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMach
 import { CONTEXT_KEY, ContextObject, followStateEvents, redirectContextPaths } from './context-object';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
 import { captureOutput } from './function-logs';
+import type { LambdaHandler, TaskHandler } from './handler-types';
 import { LocalDynamoDb } from './local-dynamodb';
 import { LocalSecretsManager } from './local-secrets-manager';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
 import { synthesizeStackOf } from './synthesize-stack';
-import type { LambdaHandler, TaskHandler } from './handler-types';
 import { dynamoDbGetItem, lambdaInvoke, loadAssetHandler } from './task-handlers';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { RendererEnvironment, TemplateAttribute } from '../../src/contract';
@@ -222,7 +222,10 @@ export class LocalWorkflowRunner {
       ? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:express:${this.machine.name}:${name}:${randomUUID()}`
       : `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.machine.name}:${name}`;
     const contextObject = new ContextObject({
-      executionArn, name, startTime, input,
+      executionArn,
+      name,
+      startTime,
+      input,
       roleArn: this.machine.roleArn,
       stateMachineArn: this.machine.arn,
       stateMachineName: this.machine.name,

@@ -12,10 +12,10 @@ import * as vm from 'node:vm';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction, LocalTable } from './cloudformation';
 import { LOCAL_REGION } from './cloudformation';
+import type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 import type { LocalDynamoDb } from './local-dynamodb';
 import { checkPayload } from './payload-quota';
 
-import type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 
 export type { LambdaContext, LambdaHandler, TaskHandler };
 
@@ -114,7 +114,6 @@ export function dynamoDbGetItem(db: LocalDynamoDb, tables: readonly LocalTable[]
       ...sdkMetadata($metadata.requestId ?? randomUUID(), $metadata.httpStatusCode ?? 200, {
         'Content-Type': 'application/x-amz-json-1.0',
         'Content-Length': String(Buffer.byteLength(body)),
-        'x-amz-crc32': String(crc32(body)),
       }),
     });
   };
@@ -191,12 +190,3 @@ export function sdkMetadata(requestId: string, status: number, headers: Record<s
   };
 }
 
-/** CRC-32 (IEEE), as DynamoDB reports it in x-amz-crc32. */
-function crc32(text: string): number {
-  let crc = 0xffffffff;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}

@@ -76,8 +76,8 @@ export function withIdempotencyKey(
 /** RFC 4122 version 5 UUID of the execution ARN. */
 export function idempotencyKey(executionId: string): string {
   const hash = createHash('sha1').update(KEY_NAMESPACE).update(executionId, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
+  hash[6] = (hash[6] % 0x10) + 0x50; // version 5 in the high nibble
+  hash[8] = (hash[8] % 0x40) + 0x80; // RFC 4122 variant: 10 in the top bits
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

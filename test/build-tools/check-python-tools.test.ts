@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'build-tools', 'check-python-tools.mjs');
-const INSTALL = "sudo apt-get install -y python3 python3-setuptools python3-wheel python3-pip twine";
+const INSTALL = 'sudo apt-get install -y python3 python3-setuptools python3-wheel python3-pip twine';
 
 function check(python?: string) {
   const result = spawnSync(process.execPath, [SCRIPT, ...(python ? [python] : [])], { encoding: 'utf8' });

@@ -20,8 +20,12 @@ beforeAll(async () => {
   });
   api = await startHttpServer(json(200, { ok: true }));
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: secretsManager.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    SECRET_ARNS: JSON.stringify({ key: ARN }), ALLOW_PRIVATE_NETWORKS: 'true',
+    AWS_ENDPOINT_URL: secretsManager.url,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    SECRET_ARNS: JSON.stringify({ key: ARN }),
+    ALLOW_PRIVATE_NETWORKS: 'true',
   });
   resetRendererConfig();
   resetSecretsCache();

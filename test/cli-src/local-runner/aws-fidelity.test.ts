@@ -34,13 +34,14 @@ function template(states: Record<string, unknown>, startAt = Object.keys(states)
 const getItem = (next: Record<string, unknown> = { End: true }) => ({
   Type: 'Task',
   Resource: 'arn:aws:states:::dynamodb:getItem',
-  Parameters: { 'TableName': 'templates', 'Key': { 'PK': { 'S.$': '$.name' }, 'SK': { S: 'GET' } } },
+  Parameters: { TableName: 'templates', Key: { PK: { 'S.$': '$.name' }, SK: { S: 'GET' } } },
   ResultPath: '$.result',
   ...next,
 });
 
 async function runner(states: Record<string, unknown>, handler: (event: any) => unknown, options: LocalWorkflowRunnerOptions = {}) {
-  return LocalWorkflowRunner.fromTemplate(template(states), { retryIntervalMs: 1, lambdaHandlers: { Fn: async (event) => handler(event) }, ...options });
+  const lambdaHandlers = { Fn: async (event: unknown) => handler(event) };
+  return LocalWorkflowRunner.fromTemplate(template(states), { retryIntervalMs: 1, lambdaHandlers, ...options });
 }
 
 let open: LocalWorkflowRunner[] = [];
@@ -109,8 +110,11 @@ describe('service integration results', () => {
   test('a function error is { Error: errorType, Cause: the Lambda error payload as JSON }', async () => {
     const r = await start({
       Call: {
-        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': FN_ARN, 'Payload.$': '$' },
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }], Next: 'Done',
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { 'FunctionName': FN_ARN, 'Payload.$': '$' },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Done' }],
+        Next: 'Done',
       },
       Done: { Type: 'Pass', End: true },
     }, () => {
@@ -128,7 +132,9 @@ describe('payload quota', () => {
   // States.DataLimitExceeded is terminal: States.ALL neither retries nor catches it.
   const guarded = (resource: Record<string, unknown>) => ({
     Call: {
-      Type: 'Task', ...resource, ResultPath: '$.result',
+      Type: 'Task',
+      ...resource,
+      ResultPath: '$.result',
       Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
       End: true,
@@ -190,8 +196,12 @@ describe('context object', () => {
     const r = await start({
       First: { Type: 'Pass', Parameters: { 'state.$': '$$.State' }, ResultPath: '$.first', Next: 'Call' },
       Call: {
-        Type: 'Task', Resource: FN_ARN, Parameters: contextParameters,
-        Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 1 }], ResultPath: null, End: true,
+        Type: 'Task',
+        Resource: FN_ARN,
+        Parameters: contextParameters,
+        Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 1 }],
+        ResultPath: null,
+        End: true,
       },
     }, (event) => {
       seen.push(event);
