@@ -9,6 +9,8 @@ import { safeAttrGetter, safeMemberLookup } from './sandbox';
 /** What nunjucks binds `this` to when it calls a filter. */
 export interface FilterContext {
   readonly env: {
+    /** Read by nunjucks' own filters. */
+    readonly opts: { readonly autoescape: boolean; readonly throwOnUndefined: boolean };
     getFilter(name: string): (this: FilterContext, ...args: unknown[]) => unknown;
     getTest(name: string): (this: FilterContext, ...args: unknown[]) => boolean;
   };
@@ -100,7 +102,7 @@ function roundHalfEven(value: number, precision: number): number {
 }
 
 /** Python %-formatting, the common conversions: %s %r %d %i %f %x %%, with flags and precision. */
-function percentFormat(format: string, values: unknown[]): string {
+export function percentFormat(format: string, values: unknown[]): string {
   let next = 0;
   const text = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([sridfFxXe%])/g, (_, flags: string, width: string, precision: string | undefined, kind: string) => {
     if (kind === '%') return '%';
@@ -326,6 +328,11 @@ export const JINJA_FILTERS: Record<string, Filter> = {
       : lines[0] + (lines.length > 1 ? `\n${lines.slice(1).map((line) => (line === '' ? line : indention + line)).join('\n')}` : '');
     if (first) text = indention + text;
     return text;
+  }),
+  sort: filter(['value', 'reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false }, ({ value, reverse, case_sensitive, attribute }) => {
+    const key = sortKey(case_sensitive, attribute);
+    const sorted = [...items(value)].sort((a, b) => order(key(a), key(b)));
+    return reverse ? sorted.reverse() : sorted;
   }),
   groupby: filter(['value', 'attribute', 'default', 'case_sensitive'], { default: null, case_sensitive: false }, ({ value, attribute, default: fallback, case_sensitive }) =>
     groupBy(value, attribute, fallback, case_sensitive)),

@@ -1,4 +1,4 @@
-// Jinja2's expression semantics, called by the compiled templates (see jinja-compiler.ts):
+// Jinja2's expression semantics, used by the evaluator (jinja-evaluator.ts):
 // strict undefined, Python truthiness, `~`, `+`, `*` and comparisons without JS coercion.
 import { TemplateRenderError } from './errors';
 import { isPlainDict, pyEquals, pyStr, truthy } from './python-values';
@@ -90,6 +90,49 @@ export function mul(left: unknown, right: unknown): unknown {
     return typeof sequence === 'string' ? sequence.repeat(count) : new Array(count).fill(sequence).flat();
   }
   throw unsupported('*', left, right);
+}
+
+/** A number operand (bools count, as in Python); anything else is a TypeError-like refusal. */
+export function number(value: unknown, op: string): number {
+  if (typeof value === 'number' || typeof value === 'boolean') return Number(value);
+  throw new TemplateRenderError(`bad operand type for ${op}: '${typeName(value)}'`);
+}
+
+function numbers(op: string, left: unknown, right: unknown): [number, number] {
+  if (!isNumeric(left) || !isNumeric(right)) throw unsupported(op, left, right);
+  return [Number(left), Number(right)];
+}
+
+function divisor(value: number): number {
+  if (value === 0) throw new TemplateRenderError('division by zero');
+  return value;
+}
+
+export function subtract(left: unknown, right: unknown): number {
+  const [a, b] = numbers('-', left, right);
+  return a - b;
+}
+
+export function divide(left: unknown, right: unknown): number {
+  const [a, b] = numbers('/', left, right);
+  return a / divisor(b);
+}
+
+export function floorDivide(left: unknown, right: unknown): number {
+  const [a, b] = numbers('//', left, right);
+  return Math.floor(a / divisor(b));
+}
+
+/** Python's %: the result takes the divisor's sign. */
+export function modulo(left: unknown, right: unknown): number {
+  const [a, b] = numbers('%', left, right);
+  const rest = a % divisor(b);
+  return rest !== 0 && (rest < 0) !== (b < 0) ? rest + b : rest;
+}
+
+export function power(left: unknown, right: unknown): number {
+  const [a, b] = numbers('**', left, right);
+  return a ** b;
 }
 
 const ORDERING: Record<string, (left: never, right: never) => boolean> = {

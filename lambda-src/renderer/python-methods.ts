@@ -41,8 +41,9 @@ const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknow
     return null;
   },
   extend: (self, items: unknown[]) => {
-    reserve(self.length + items.length, 'list', 'extend() would build a list too long');
-    for (const item of items) self.push(item);
+    const added = Array.from(items); // a copy first: `l.extend(l)` must not grow what it iterates
+    reserve(self.length + added.length, 'list', 'extend() would build a list too long');
+    for (const item of added) self.push(item);
     return null;
   },
   pop: (self, index?: number) => (index === undefined ? self.pop() : self.splice(index < 0 ? self.length + index : index, 1)[0]),

@@ -30,6 +30,8 @@ class BoundedText {
   }
 }
 
+export const hasOwn = (obj: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(obj, key);
+
 /** Python's truth value: empty list, dict and string, 0, None and False are false. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) {

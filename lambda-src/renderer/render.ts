@@ -1,6 +1,5 @@
 // Renders one template string with params as the top-level context. Compiled templates are
 // cached by source across invocations; errors become TemplateRenderError naming the part.
-import type { CompiledTemplate } from 'nunjucks/src/environment';
 import { rendererConfig } from './config';
 import { isRendererError, TemplateRenderError } from './errors';
 import { MAX_RENDERED_CHARS } from './limits';
@@ -8,11 +7,13 @@ import { withRenderBudget } from './render-budget';
 import { compileChecked } from './template-compiler';
 import { templateEnvironment } from './template-environment';
 
+/** A template ready to render with params. */
+export interface CompiledTemplate {
+  render(params: object): string;
+}
+
 const MAX_CACHED_TEMPLATES = 1000;
 const cache = new Map<string, CompiledTemplate>();
-
-/** Messages of nunjucks' own runtime errors: they name filters, tests or callables, never values. */
-const NUNJUCKS_RUNTIME_MESSAGE = /^(filter not found|test not found|Unable to call|template not found|Template render error)/;
 
 /**
  * @param part what is rendered, for error messages: `url`, `header Authorization`, `payload`
@@ -41,7 +42,9 @@ export function compileTemplate(source: string, part: string): CompiledTemplate 
   }
   let template: CompiledTemplate;
   try {
-    template = compileChecked(jinjaSource(source), templateEnvironment());
+    const tree = compileChecked(jinjaSource(source));
+    const { globals } = templateEnvironment();
+    template = { render: (params) => tree.render({ params: params as Record<string, unknown>, globals }) };
   } catch (error) {
     throw renderError(error, part);
   }
@@ -58,34 +61,31 @@ function jinjaSource(source: string): string {
   return normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
 }
 
-interface NunjucksError extends Error {
-  cause?: unknown;
-  /** 1-based, on parser errors. */
+interface RenderFailure extends Error {
+  /** 1-based: parser errors carry it as lineno/colno, evaluation errors as jinjaPosition. */
   lineno?: number;
   colno?: number;
+  jinjaPosition?: [number, number];
 }
 
 const HAS_POSITION = /\(line \d+, column \d+\)/;
 
 function renderError(error: unknown, part: string): Error {
-  const wrapper = error as NunjucksError;
-  const cause = wrapper.cause instanceof Error ? wrapper.cause : wrapper;
-  const position = /\[Line (\d+), Column (\d+)\]/.exec(wrapper.message ?? '')?.slice(1)
-    ?? (wrapper.lineno ? [wrapper.lineno, wrapper.colno] : undefined);
-  const where = position && !HAS_POSITION.test(cause.message ?? '') ? ` (line ${position[0]}, column ${position[1]})` : '';
-  if (isRendererError(cause)) {
-    return new TemplateRenderError(`${part}: ${cause.message}${where}`);
+  const failure = error as RenderFailure;
+  const position = failure.jinjaPosition ?? (failure.lineno ? [failure.lineno, failure.colno] : undefined);
+  const where = position && !HAS_POSITION.test(failure.message ?? '') ? ` (line ${position[0]}, column ${position[1]})` : '';
+  if (isRendererError(failure)) {
+    return new TemplateRenderError(`${part}: ${failure.message}${where}`);
   }
-  // Compile errors (no cause) only quote the template; runtime errors from JavaScript could
-  // quote a param value, so only their type is kept.
-  const message = lastLine(cause.message ?? '');
-  if (cause === wrapper || NUNJUCKS_RUNTIME_MESSAGE.test(message)) {
-    return new TemplateRenderError(`${part}: ${message}${where}`);
+  // Parser errors (nunjucks' TemplateError) only quote the template; other errors from JavaScript
+  // could quote a param value, so only their type is kept.
+  if (failure.name === 'Template render error') {
+    return new TemplateRenderError(`${part}: ${lastLine(failure.message ?? '')}${where}`);
   }
-  return new TemplateRenderError(`${part}: ${cause.name ?? 'Error'} while rendering${where}`);
+  return new TemplateRenderError(`${part}: ${failure.name ?? 'Error'} while rendering${where}`);
 }
 
-/** nunjucks prefixes messages with "(unknown path) [Line 1, Column 2]" lines. */
+/** nunjucks prefixes parser messages with "(unknown path) [Line 1, Column 2]" lines. */
 function lastLine(message: string): string {
   const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   return lines[lines.length - 1] ?? '';

@@ -1,15 +1,12 @@
-// Keeps template code away from the JavaScript runtime. Stock nunjucks resolves any property
-// (`range.constructor` is Function, so `range.constructor('return process')()` runs code).
-// Here every lookup the compiled template makes goes through a whitelist: own data properties,
-// the Python methods of python-methods.ts, and nothing on functions or named like internals.
-import lib from 'nunjucks/src/lib';
-import runtime from 'nunjucks/src/runtime';
-import type { Context, Frame } from 'nunjucks/src/runtime';
+// The sandbox, in one file: every member access, call and attribute path a template makes goes
+// through here (the evaluator has no other way to reach a value's properties). Allowed: own data
+// properties, the Python methods of python-methods.ts, and nothing on functions or named like
+// internals. Stock nunjucks resolves any property (`range.constructor` is Function, so
+// `range.constructor('return process')()` would run code); here that is a TemplateRenderError.
 import { TemplateRenderError } from './errors';
 import { pythonMethod } from './python-methods';
+import { hasOwn } from './python-values';
 import { nestedCall } from './render-budget';
-
-const hasOwn = (obj: object, key: PropertyKey) => Object.prototype.hasOwnProperty.call(obj, key);
 
 /** Names that lead to prototypes, constructors and property internals, refused as members. */
 export function isForbiddenName(name: string): boolean {
@@ -29,14 +26,11 @@ export function sandboxViolation(what: string): TemplateRenderError {
   return new TemplateRenderError(`sandbox: access to ${what} is not allowed`);
 }
 
-export function safeMemberLookup(obj: unknown, key: unknown, ...slice: unknown[]): unknown {
-  if (slice.length === 2) {
-    return sliceOf(obj, key, slice[0], slice[1]);
-  }
+/** `obj.key` and `obj[key]`. Keys may be computed from params or secrets: messages never quote them. */
+export function safeMemberLookup(obj: unknown, key: unknown): unknown {
   if (obj === undefined || obj === null) {
     return undefined;
   }
-  // Keys may be computed from params or secrets: messages never quote them.
   if (typeof obj === 'function') {
     throw sandboxViolation('attributes of a function');
   }
@@ -55,7 +49,7 @@ export function safeMemberLookup(obj: unknown, key: unknown, ...slice: unknown[]
   return typeof property === 'string' ? pythonMethod(obj, property) : undefined;
 }
 
-/** Own function properties exist on cycler() and joiner() results; bind them like nunjucks does. */
+/** Own function properties exist on cycler() and joiner() results: bound to their object. */
 function bindOwnMethod(obj: unknown, method: (...args: unknown[]) => unknown) {
   if (CODE_CONSTRUCTORS.has(method)) {
     throw sandboxViolation('a code constructor');
@@ -63,7 +57,8 @@ function bindOwnMethod(obj: unknown, method: (...args: unknown[]) => unknown) {
   return (...args: unknown[]) => method.apply(obj, args);
 }
 
-function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+/** `obj[start:stop:step]` on strings and lists, as Python slices. */
+export function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
   if (typeof obj !== 'string' && !Array.isArray(obj)) {
     throw new TemplateRenderError('only strings and lists can be sliced');
   }
@@ -86,50 +81,19 @@ function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): un
   return typeof obj === 'string' ? items.join('') : items;
 }
 
-const PYTHON_CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null };
-
-/** Variables: template-set names, then params, then globals; own properties only. */
-function safeContextOrFrameLookup(context: Context, frame: Frame, name: string): unknown {
-  const value = frame.lookup(name);
-  if (value !== undefined) {
-    return value;
-  }
-  if (hasOwn(context.ctx, name)) {
-    return context.ctx[name];
-  }
-  if (hasOwn(context.env.globals, name)) {
-    return context.env.globals[name];
-  }
-  return hasOwn(PYTHON_CONSTANTS, name) ? PYTHON_CONSTANTS[name] : undefined;
-}
-
-function safeCallWrap(fn: unknown, name: string, context: Context, args: unknown[]): unknown {
+/** Every call a template makes: functions only, never a code constructor, one level deeper. */
+export function safeCall(fn: unknown, name: string, args: unknown[]): unknown {
   if (typeof fn !== 'function') {
     throw new TemplateRenderError(`'${name}' is not callable`);
   }
   if (CODE_CONSTRUCTORS.has(fn)) {
     throw sandboxViolation('a code constructor');
   }
-  return nestedCall(() => fn.apply(context, args));
+  return nestedCall(() => fn(...args));
 }
 
 /** attribute='a.b.0' as Jinja2's make_attrgetter reads it, through the sandboxed lookup. */
 export function safeAttrGetter(attribute: string): (item: unknown) => unknown {
   const parts = String(attribute).split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   return (item) => parts.reduce<unknown>((value, part) => safeMemberLookup(value, part), item);
-}
-
-let installed = false;
-
-/** Routes nunjucks' runtime lookups (used by every compiled template) through the sandbox. */
-export function installSandbox(): void {
-  if (installed) {
-    return;
-  }
-  installed = true;
-  runtime.memberLookup = safeMemberLookup;
-  runtime.contextOrFrameLookup = safeContextOrFrameLookup;
-  runtime.callWrap = safeCallWrap;
-  // Used by nunjucks' own sort, groupby and sum filters.
-  lib.getAttrGetter = safeAttrGetter;
 }

@@ -1,18 +1,16 @@
-// Template text → nunjucks Template, without letting the text become code. nunjucks compiles a
-// template to JavaScript source and writes names (filters, tests, variables, macro arguments)
-// into it unescaped, so a name holding `"` or a backtick could break out of its string literal.
-// Here the parsed tree is checked before any code is generated: every name is a plain
-// identifier, every literal is a string, number, boolean or none (emitted with JSON.stringify by
-// jinja-compiler.ts), and the nodes that load other templates or run extensions do not exist.
-import compiler from 'nunjucks/src/compiler';
-import { Template, type CompiledTemplate, type Environment } from 'nunjucks/src/environment';
+// Template text → a renderable tree. The text is parsed (jinja-parser.ts), the tree is checked,
+// then evaluated by closures (jinja-evaluator.ts): no JavaScript source is ever generated from
+// a template, so no template text can become code. The check still refuses what has no place in
+// a standalone Jinja2 template, and names that are not identifiers (which Jinja2's lexer would
+// never produce either) or that would reach JavaScript internals.
 import lexer from 'nunjucks/src/lexer';
 import type { Node } from 'nunjucks/src/nodes';
-import parser from 'nunjucks/src/parser';
-import transformer from 'nunjucks/src/transformer';
 import { TemplateRenderError } from './errors';
+import { compileTree, type CompiledTree } from './jinja-evaluator';
+import { parseJinja } from './jinja-parser';
 import { limitExceeded, renderLimits } from './render-budget';
 import { isForbiddenName } from './sandbox';
+import { templateEnvironment } from './template-environment';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Jinja2 filter names may be dotted (`{{ x | ns.name }}`). */
@@ -27,6 +25,7 @@ const REFUSED_NODES: Record<string, string> = {
   CallExtension: 'extension tags',
   CallExtensionAsync: 'extension tags',
   FilterAsync: 'async filters',
+  Switch: 'switch',
   Super: 'super()',
   IfAsync: 'ifAsync',
   AsyncEach: 'asyncEach',
@@ -36,16 +35,11 @@ const REFUSED_NODES: Record<string, string> = {
 const OPENING_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'raw', 'verbatim', 'with']);
 
 /** Compiles `source` (already normalized as Jinja2 reads it) after checking its syntax tree. */
-export function compileChecked(source: string, env: Environment): CompiledTemplate {
+export function compileChecked(source: string): CompiledTree {
   checkNesting(source);
-  const tree = parser.parse(source, [], env.opts) as Node;
+  const tree = parseJinja(source);
   checkNode(tree, undefined);
-  const generator = new compiler.Compiler(undefined, false);
-  generator.compile(transformer.transform(tree, [], undefined));
-  // The generated source holds no template text but escaped literals and checked identifiers.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const props = new Function(generator.getCode())() as Record<string, unknown>;
-  return new Template({ type: 'code', obj: props }, env, undefined, true);
+  return compileTree(tree, templateEnvironment());
 }
 
 /**

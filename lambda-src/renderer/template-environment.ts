@@ -1,93 +1,79 @@
-// The one nunjucks environment, configured for Jinja2: autoescape off, no loaders (templates
-// cannot include files), Jinja2 compiler semantics, filters, tests and globals, and the sandbox.
-import compiler from 'nunjucks/src/compiler';
-import { Environment } from 'nunjucks/src/environment';
-import installJinjaCompat from 'nunjucks/src/jinja-compat';
-import lexer from 'nunjucks/src/lexer';
-import lib from 'nunjucks/src/lib';
-import nodes from 'nunjucks/src/nodes';
-import parser from 'nunjucks/src/parser';
-import runtime from 'nunjucks/src/runtime';
+// The filters, tests and globals templates see: nunjucks' built-in filters and tests where they
+// already behave as Jinja2's, the project's Jinja2 versions of the others (jinja-filters.ts,
+// jinja-tests.ts), and range/dict/cycler/joiner. Built once per process; nothing is registered
+// on nunjucks itself, so another nunjucks user in the process sees nunjucks unchanged.
+import builtinFilters from 'nunjucks/src/filters';
+import makeGlobals from 'nunjucks/src/globals';
+import builtinTests from 'nunjucks/src/tests';
 import { TemplateRenderError } from './errors';
-import { installJinjaCompiler } from './jinja-compiler';
-import { checkSizeArguments, dictGlobal, JINJA_FILTERS } from './jinja-filters';
-import { installJinjaParser } from './jinja-parser';
+import { checkSizeArguments, dictGlobal, JINJA_FILTERS, type FilterContext } from './jinja-filters';
 import { JINJA_TESTS } from './jinja-tests';
-import { pyStr } from './python-values';
 import { charged, step } from './render-budget';
-import { installSandbox } from './sandbox';
 
 /** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
 export const MAX_RANGE = 100_000;
 
-/**
- * nunjucks' Frame.set splits every name on '.' (for `loop.index`-style names); loop variables
- * and set targets never contain one, so skip the split for them. Same behaviour, less work.
- */
-function speedUpFrameSet(): void {
-  const frame = runtime.Frame.prototype;
-  const set = frame.set;
-  frame.set = function (this: { variables: Record<string, unknown> }, name: string, value: unknown, resolveUp?: boolean) {
-    if (!resolveUp && !name.includes('.')) {
-      this.variables[name] = value;
-      return;
-    }
-    set.call(this, name, value, resolveUp);
-  };
+type Filter = (this: FilterContext, ...args: unknown[]) => unknown;
+type Test = (value: unknown, ...args: unknown[]) => boolean;
+
+export interface JinjaEnvironment {
+  readonly filters: Readonly<Record<string, Filter>>;
+  readonly tests: Readonly<Record<string, Test>>;
+  readonly globals: Readonly<Record<string, unknown>>;
+  /** What filters see as `this` (filters that call filters and tests by name use it). */
+  readonly filterContext: FilterContext;
 }
 
-function budgeted(name: string, filter: (...args: unknown[]) => unknown) {
+let environment: JinjaEnvironment | undefined;
+
+export function templateEnvironment(): JinjaEnvironment {
+  return environment ??= createEnvironment();
+}
+
+function createEnvironment(): JinjaEnvironment {
+  const filters: Record<string, Filter> = Object.create(null);
+  // Every filter, nunjucks' own included, is one step of the render and has its result charged.
+  for (const [name, filter] of Object.entries({ ...(builtinFilters as Record<string, Filter>), ...JINJA_FILTERS })) {
+    filters[name] = budgeted(name, filter);
+  }
+  const tests: Record<string, Test> = Object.create(null);
+  Object.assign(tests, builtinTests, JINJA_TESTS);
+  const nunjucksGlobals = makeGlobals();
+  const globals: Record<string, unknown> = Object.create(null);
+  Object.assign(globals, {
+    range: (...args: unknown[]) => {
+      const [start, stop, by] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+      if (by === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || (stop - start) / by > MAX_RANGE) {
+        throw new TemplateRenderError(`range() is limited to ${MAX_RANGE} items`);
+      }
+      return nunjucksGlobals.range(...args);
+    },
+    dict: dictGlobal,
+    cycler: nunjucksGlobals.cycler,
+    joiner: nunjucksGlobals.joiner,
+  });
+  const filterContext: FilterContext = {
+    env: {
+      opts: { autoescape: false, throwOnUndefined: false },
+      getFilter: (name) => lookup(filters, name, 'filter'),
+      getTest: (name) => lookup(tests, name, 'test'),
+    },
+  };
+  return { filters, tests, globals, filterContext };
+}
+
+function lookup<T>(table: Record<string, T>, name: string, kind: string): T {
+  if (!Object.prototype.hasOwnProperty.call(table, name)) {
+    throw new TemplateRenderError(`no ${kind} named '${name}'`);
+  }
+  return table[name];
+}
+
+function budgeted(name: string, filter: Filter): Filter {
   const what = `filter ${name} built a value too large`;
-  return function (this: unknown, ...args: unknown[]) {
+  return function (this: FilterContext, ...args: unknown[]) {
     step();
     checkSizeArguments(name, args);
     return charged(filter.apply(this, args), what);
   };
-}
-
-let environment: Environment | undefined;
-
-export function templateEnvironment(): Environment {
-  return environment ??= createEnvironment();
-}
-
-function createEnvironment(): Environment {
-  // Slice syntax (`items[1:3]`) comes from nunjucks' Jinja compatibility layer; the sandbox
-  // then replaces the lookups it installs.
-  installJinjaCompat.call({ runtime, lib, compiler, parser, nodes, lexer });
-  installSandbox();
-  installJinjaCompiler();
-  installJinjaParser();
-  // Python's str() for everything printed; autoescape is off, so no escaping either. Printing
-  // an undefined result (`[] | first`, a missing attr()) is an error, as under StrictUndefined.
-  speedUpFrameSet();
-  runtime.suppressValue = (value) => {
-    if (value === undefined) {
-      throw new TemplateRenderError('an undefined value was printed');
-    }
-    return pyStr(value);
-  };
-
-  // dev: keep the original error as `cause` (render.ts decides what its message may reveal).
-  const env = new Environment(null, { autoescape: false, dev: true });
-  for (const [name, filter] of Object.entries(JINJA_FILTERS)) {
-    env.addFilter(name, filter as (...args: never[]) => unknown);
-  }
-  // Every filter, nunjucks' own included, is one step of the render and has its result charged.
-  for (const [name, filter] of Object.entries(env.filters)) {
-    env.addFilter(name, budgeted(name, filter as (...args: unknown[]) => unknown));
-  }
-  for (const [name, test] of Object.entries(JINJA_TESTS)) {
-    env.addTest(name, test as (...args: never[]) => boolean);
-  }
-  const range = env.globals.range as (...args: unknown[]) => unknown[];
-  env.addGlobal('range', (...args: unknown[]) => {
-    const [start, stop, by] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
-    if (by === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || (stop - start) / by > MAX_RANGE) {
-      throw new TemplateRenderError(`range() is limited to ${MAX_RANGE} items`);
-    }
-    return range(...args);
-  });
-  env.addGlobal('dict', dictGlobal);
-  return env;
 }

@@ -45,6 +45,7 @@ declare module 'nunjucks/src/nodes' {
     NodeList: NodeClass;
     Is: NodeClass;
     Not: NodeClass;
+    LookupVal: NodeClass;
   };
   export default nodes;
 }
@@ -136,4 +137,23 @@ declare module 'nunjucks/src/lexer' {
   }
   const lexer: Record<`TOKEN_${string}`, string> & { lex(source: string, options: object): Tokenizer };
   export default lexer;
+}
+
+declare module 'nunjucks/src/filters' {
+  const filters: Record<string, (...args: unknown[]) => unknown>;
+  export default filters;
+}
+
+declare module 'nunjucks/src/tests' {
+  const tests: Record<string, (value: unknown, ...args: unknown[]) => boolean>;
+  export default tests;
+}
+
+declare module 'nunjucks/src/globals' {
+  function globals(): {
+    range(...args: unknown[]): unknown[];
+    cycler(...items: unknown[]): unknown;
+    joiner(separator?: string): unknown;
+  };
+  export default globals;
 }

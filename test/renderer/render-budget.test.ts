@@ -32,8 +32,10 @@ const ATTACKS: Array<[string, string, RegExp]> = [
   ['tojson of a list of long strings', "{{ (['x' * 10**6] * 10**5) | tojson }}", /maxStringLength/],
   ['unique over 300 000 items', '{% set l = [] %}{% for i in range(3) %}{% set _ = l.extend(range(100000)) %}{% endfor %}{{ l | unique | length }}', /maxListLength/],
   ["striptags on '<!--' * 200000 (then doubled)", "{{ (('<!--' * 200000) | striptags) ~ (('<!--' * 1500000) | striptags) }}", /maxStringLength/],
-  ['set l = l + l, 40 times in a loop', "{% set l = ['x'] %}{% for i in range(40) %}{% set l = l + l %}{% endfor %}{{ l | length }}", /maxListLength/],
-  ['a string doubled 40 times', "{% set s = 'xxxxxxxx' %}{% for i in range(40) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}", /maxStringLength/],
+  // A set inside a loop does not leak out (Jinja2's scoping), so doubling goes through recursion or a mutated list.
+  ['a list doubled 40 times by recursion', "{% macro d(l, n) %}{{ d(l + l, n - 1) if n else l | length }}{% endmacro %}{{ d(['x'], 40) }}", /maxListLength/],
+  ['a string doubled 40 times by recursion', "{% macro d(s, n) %}{{ d(s ~ s, n - 1) if n else s | length }}{% endmacro %}{{ d('xxxxxxxx', 40) }}", /maxStringLength/],
+  ['l.extend(l) 40 times in a loop', "{% set l = ['x'] %}{% for i in range(40) %}{% set _ = l.extend(l) %}{% endfor %}{{ l | length }}", /maxListLength/],
   ['list.append in a loop of distinct long strings', "{% set l = [] %}{% for i in range(1000) %}{% set _ = l.append('x' * 10**6 ~ i) %}{% endfor %}", /maxTotalAllocation/],
   ['replace amplification', "{{ ('x' * 10**6) | replace('x', 'x' * 100) }}", /maxStringLength/],
   ['str.replace amplification', "{{ ('x' * 10**6).replace('x', 'yy' * 100) }}", /maxStringLength/],
