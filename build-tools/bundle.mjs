@@ -1,7 +1,8 @@
 // Bundles what the package ships prebuilt: `node build-tools/bundle.mjs <renderer|template-seeder|cli|local>`.
 // A script rather than esbuild's command line because two bundles need plugins (below).
 import { build } from 'esbuild';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 /** The renderer never speaks HTTP/2: loading node:http2 for undici's h2 client cost ~12 ms of cold start. */
 const withoutHttp2 = {
@@ -12,6 +13,44 @@ const withoutHttp2 = {
     esbuild.onLoad({ filter: /.*/, namespace: 'without-http2' }, () => ({ contents: 'module.exports = { constants: {} };', loader: 'js' }));
   },
 };
+
+/**
+ * undici requires node:http only for http.maxHeaderSize (the renderer's agent sets its own) and
+ * IncomingMessage (to recognise Node request bodies, which the renderer never sends); loading
+ * node:http and its client and server cost ~2-4 ms of every cold start.
+ */
+const withoutHttp = {
+  name: 'without-http',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^(node:)?http$/ }, () => ({ path: 'http', namespace: 'without-http' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'without-http' }, () => ({
+      contents: 'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} };',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * undici embeds its HTTP parser twice (SIMD and fallback) as 72 KB base64 strings, which V8 must
+ * scan and intern when it compiles the bundle, at every cold start, before any request. Written
+ * next to the bundle as .wasm files instead, read when the first connection needs a parser.
+ */
+const llhttpWasmFiles = (outdir) => ({
+  name: 'llhttp-wasm-files',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]llhttp[\\/]llhttp(_simd)?-wasm\.js$/ }, async ({ path }) => {
+      const base64 = /const wasmBase64 = '([A-Za-z0-9+/=]+)'/.exec(await readFile(path, 'utf8'))?.[1];
+      if (base64 === undefined) throw new Error(`${path}: no embedded wasm found (undici changed?)`);
+      const file = `${basename(path, '-wasm.js')}.wasm`;
+      await mkdir(outdir, { recursive: true });
+      await writeFile(join(outdir, file), Buffer.from(base64, 'base64'));
+      return {
+        contents: `let wasm; Object.defineProperty(module, 'exports', { get: () => wasm ??= require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(file)})) });`,
+        loader: 'js',
+      };
+    });
+  },
+});
 
 /**
  * dynalite loads its actions with `require('./actions/' + name)`: esbuild bundles such a require
@@ -45,7 +84,7 @@ const bundles = {
     outfile: 'assets/renderer/index.js',
     target: 'node22',
     external: [...common.external, '@aws-sdk/client-secrets-manager'],
-    plugins: [withoutHttp2],
+    plugins: [withoutHttp2, withoutHttp, llhttpWasmFiles('assets/renderer')],
   },
   'template-seeder': {
     entryPoints: ['lambda-src/template-seeder/index.ts'],

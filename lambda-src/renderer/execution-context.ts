@@ -1,7 +1,6 @@
 // The execution a call belongs to, as the workflow passes it (`$$.Execution.Id/Name/StartTime`,
 // `$$.State.RetryCount`): what templates see as `execution`, the attempt for the log line, and
 // the idempotency key derived from the execution ARN.
-import { createHash } from 'node:crypto';
 import { InvalidTemplateError } from './errors';
 import { isPlainObject } from './item';
 import { ExecutionContextField as F, RendererEnvironment, TemplateContext } from '../../src/contract';
@@ -75,6 +74,9 @@ export function withIdempotencyKey(
 
 /** RFC 4122 version 5 UUID of the execution ARN. */
 export function idempotencyKey(executionId: string): string {
+  // Loaded on first use: node:crypto costs cold start to every function, most never need a key.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash('sha1').update(KEY_NAMESPACE).update(executionId, 'utf8').digest();
   hash[6] = (hash[6] % 0x10) + 0x50; // version 5 in the high nibble
   hash[8] = (hash[8] % 0x40) + 0x80; // RFC 4122 variant: 10 in the top bits

@@ -25,6 +25,8 @@ export interface HttpResponse {
   readonly body: Buffer;
 }
 
+const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+
 let agent: Agent | undefined;
 
 function sharedAgent(): Agent {
@@ -53,7 +55,9 @@ function createAgent(): Agent {
     }
     connector(options, callback);
   };
-  return new Agent({ connect });
+  // Response headers up to Node's default 16 KiB, set here: the bundle does not load node:http
+  // (build-tools/bundle.mjs), whose maxHeaderSize undici would read otherwise.
+  return new Agent({ connect, maxHeaderSize: MAX_RESPONSE_HEADER_BYTES });
 }
 
 export function sendRequest(request: HttpRequest): Promise<HttpResponse> {
