@@ -1,30 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import {
-  ParsedTemplate, parseTemplateText, PlainApiTemplate, TemplateFileFormatError, templateProblems,
-} from './private/template-file-format';
+import { ParsedTemplate, parseTemplateText, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError } from './private/template-file-format';
 import { ValidationError } from './private/validation-error';
-
-/**
- * HTTP methods a template can use (the sort key of its item).
- */
-export enum HttpMethod {
-  /** GET (sent without a body). */
-  GET = 'GET',
-  /** HEAD (sent without a body). */
-  HEAD = 'HEAD',
-  /** POST */
-  POST = 'POST',
-  /** PUT */
-  PUT = 'PUT',
-  /** PATCH */
-  PATCH = 'PATCH',
-  /** DELETE */
-  DELETE = 'DELETE',
-  /** OPTIONS */
-  OPTIONS = 'OPTIONS',
-}
+import { HttpMethod, PlainTemplate, TemplateRules } from './template-model';
 
 /**
  * The fields of a request template. `url`, header values and `payload` are Jinja2 templates
@@ -77,9 +56,6 @@ export interface ApiTemplateProps {
   readonly description?: string;
 }
 
-/** The files `fromDirectory` reads, as the CLI does. */
-const TEMPLATE_FILE = /\.(ya?ml|json)$/;
-
 /**
  * A request template kept in code and written to the template table at deploy time
  * (`TemplatedApiCallerProps.templates`, `TemplatedApiCaller.addTemplate()`).
@@ -93,23 +69,16 @@ export class ApiTemplate {
    */
   public static of(props: ApiTemplateProps): ApiTemplate {
     const label = `ApiTemplate '${props.name}' ${props.method}`;
-    // Callers in other languages (or plain JavaScript) can pass anything: check the types first.
-    for (const field of ['name', 'method', 'url'] as const) {
-      if (typeof props[field] !== 'string') throw new ValidationError(`${label}.${field}`, 'must be a string');
-    }
-    for (const field of ['payload', 'description'] as const) {
-      if (props[field] !== undefined && typeof props[field] !== 'string') throw new ValidationError(`${label}.${field}`, 'must be a string');
-    }
-    for (const [header, value] of Object.entries(props.headers ?? {})) {
-      if (typeof value !== 'string') throw new ValidationError(`${label}.headers`, `the value of '${header}' must be a string`);
-    }
+    // Callers in other languages (or plain JavaScript) can pass anything: the model checks the
+    // types of the values too. Only the Duration is this entry point's own.
     let timeoutMs: number | undefined;
     try {
       timeoutMs = props.timeout?.toMilliseconds();
     } catch (error) {
       throw new ValidationError(`${label}.timeout`, `must be a whole number of milliseconds (${(error as Error).message})`);
     }
-    return new ApiTemplate({ ...props, timeoutMs, method: props.method.toUpperCase() }, label);
+    const method: unknown = props.method;
+    return new ApiTemplate({ ...props, timeoutMs, method: typeof method === 'string' ? method.toUpperCase() : props.method }, label);
   }
 
   /**
@@ -154,7 +123,7 @@ export class ApiTemplate {
       throw new ValidationError(directoryPath, 'no such template directory');
     }
     return fs.readdirSync(directoryPath)
-      .filter(name => TEMPLATE_FILE.test(name))
+      .filter(name => TEMPLATE_FILE_EXTENSIONS.includes(path.extname(name)))
       .sort()
       .flatMap(name => ApiTemplate.fromFile(path.join(directoryPath, name)));
   }
@@ -192,8 +161,8 @@ export class ApiTemplate {
   /** Where the template comes from, as error messages name it (`ApiTemplate 'x' GET`, `file.yaml#2 ('x' GET)`). */
   public readonly source: string;
 
-  private constructor(template: PlainApiTemplate, source: string) {
-    for (const { field, message } of templateProblems(template)) {
+  private constructor(template: PlainTemplate, source: string) {
+    for (const { field, message } of TemplateRules.problemsOf(template)) {
       throw new ValidationError(`${source}.${field}`, message);
     }
     this.name = template.name;

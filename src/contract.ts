@@ -1,5 +1,8 @@
 // Names shared by the construct (src/) and the renderer Lambda (lambda-src/). The Lambda
-// imports this file too, so the two can never drift apart. Keep it free of imports.
+// imports this file too, so the two can never drift apart. Keep it free of imports, but for the
+// template model (fields, limits, defaults and validation of a template), itself import-free:
+// this file is how the renderer, the seeder and the CLI reach it.
+export * from './template-model';
 
 /**
  * Attribute names of a template item in the DynamoDB table.
@@ -31,6 +34,8 @@ export class ApiCallerErrors {
   public static readonly TEMPLATE_RENDER = 'TemplateRenderError';
   /** The template item is malformed: missing URL, unknown method, bad URL, too many headers. */
   public static readonly INVALID_TEMPLATE = 'InvalidTemplateError';
+  /** The renderer function's environment is invalid (a variable the construct sets was changed by hand); never retried. */
+  public static readonly RENDERER_CONFIGURATION = 'RendererConfigurationError';
   /** No template exists for the requested name and method. */
   public static readonly TEMPLATE_NOT_FOUND = 'TemplateNotFound';
   /** The API answered with a status worth retrying (429, 500, 502, 503, 504 by default). */
@@ -63,9 +68,9 @@ export class RendererEnvironment {
   public static readonly ALLOWED_HOSTS = 'ALLOWED_HOSTS';
   /** Comma-separated HTTP statuses raised as RetryableHttpError. */
   public static readonly RETRYABLE_STATUSES = 'RETRYABLE_STATUSES';
-  /** Maximum response body size in bytes. */
+  /** Maximum response body size in bytes (default `RendererDefaults.MAX_RESPONSE_BYTES`). */
   public static readonly MAX_RESPONSE_BYTES = 'MAX_RESPONSE_BYTES';
-  /** Timeout in milliseconds of a call whose template has no `timeoutMs` (default 10000). */
+  /** Timeout in milliseconds of a call whose template has no `timeoutMs` (default `RendererDefaults.CALL_TIMEOUT_MS`). */
   public static readonly DEFAULT_TIMEOUT_MS = 'DEFAULT_TIMEOUT_MS';
   /** Comma-separated header names redacted in logs, on top of the built-in list (Authorization, Cookie, API keys, ...). */
   public static readonly REDACT_HEADERS = 'REDACT_HEADERS';
@@ -73,7 +78,7 @@ export class RendererEnvironment {
   public static readonly SECRET_PARAM_NAMES = 'SECRET_PARAM_NAMES';
   /** JSON object of secret name (as templates reference it under `secrets`) to Secrets Manager secret ARN. */
   public static readonly SECRET_ARNS = 'SECRET_ARNS';
-  /** Seconds a fetched secret value is reused before it is fetched again (default 300). */
+  /** Seconds a fetched secret value is reused before it is fetched again (default `RendererDefaults.SECRETS_CACHE_TTL_SECONDS`). */
   public static readonly SECRETS_CACHE_TTL_SECONDS = 'SECRETS_CACHE_TTL_SECONDS';
   /** Name of the header carrying the execution's idempotency key on every call; unset means none. */
   public static readonly IDEMPOTENCY_KEY_HEADER = 'IDEMPOTENCY_KEY_HEADER';
@@ -82,26 +87,6 @@ export class RendererEnvironment {
    * `maxStringLength`, `maxListLength`, `maxTotalAllocation`, `timeoutMs`).
    */
   public static readonly RENDER_LIMITS = 'RENDER_LIMITS';
-
-  private constructor() {}
-}
-
-/**
- * Request headers a template may not set. They decide where a request goes and how it is
- * framed (`Host` would reach another site behind an allowed address; a wrong `Content-Length`
- * corrupts the request), which the renderer's HTTP client owns. Compared case-insensitively.
- */
-export class ReservedRequestHeaders {
-  /** The reserved names, lower case. */
-  public static readonly NAMES: string[] = [
-    'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect',
-    'te', 'trailer', 'proxy-connection', 'http2-settings',
-  ];
-
-  /** True when a template may not set the header `name`. */
-  public static isReserved(name: string): boolean {
-    return ReservedRequestHeaders.NAMES.includes(name.toLowerCase());
-  }
 
   private constructor() {}
 }

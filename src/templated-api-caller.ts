@@ -20,6 +20,7 @@ import { RenderLimits } from './render-limits';
 import { RendererFunctionOptions } from './renderer-function';
 import { RetryPolicy } from './retry-policy';
 import { StatusRange } from './status-range';
+import { RendererDefaults } from './template-model';
 import { TemplateTableProps } from './template-table';
 import { WorkflowLoggingOptions } from './workflow-logging';
 
@@ -255,7 +256,6 @@ export interface TemplatedApiCallerProps {
 const EXPRESS_LIMIT = Duration.minutes(5);
 // `secrets.<name>` must be a plain attribute access in a template.
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
 /**
  * Calls external HTTP APIs from request templates stored in DynamoDB: a template table, a
@@ -298,7 +298,7 @@ export class TemplatedApiCaller extends Construct {
     if (successStatus.low > successStatus.high) {
       throw new ValidationError('successStatus', `the range ${successStatus.low}-${successStatus.high} is empty (low above high)`, this);
     }
-    const retryableStatuses = props.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
+    const retryableStatuses = props.retryableStatuses ?? [...RendererDefaults.RETRYABLE_STATUSES];
     checkRetryableStatuses(this, retryableStatuses, successStatus);
     const retry = props.retry ?? RetryPolicy.backoff();
     checkRetry(this, retry);
@@ -333,13 +333,13 @@ export class TemplatedApiCaller extends Construct {
       allowPrivateNetworks: props.allowPrivateNetworks ?? false,
       allowedHosts: props.allowedHosts,
       retryableStatuses,
-      maxResponseSize: props.maxResponseSize ?? Size.kibibytes(128),
-      defaultCallTimeout: props.defaultCallTimeout ?? Duration.seconds(10),
+      maxResponseSize: props.maxResponseSize ?? Size.bytes(RendererDefaults.MAX_RESPONSE_BYTES),
+      defaultCallTimeout: props.defaultCallTimeout ?? Duration.millis(RendererDefaults.CALL_TIMEOUT_MS),
       redactHeaders: props.redactHeaders,
       secretParamNames: props.secretParamNames,
       secretArns: secrets.length === 0 ? undefined
         : Stack.of(this).toJsonString(Object.fromEntries(secrets.map(([name, secret]) => [name, secret.secretArn]))),
-      secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.minutes(5),
+      secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.seconds(RendererDefaults.SECRETS_CACHE_TTL_SECONDS),
       idempotencyKeyHeader: props.idempotencyKeyHeader,
       renderLimits: props.renderLimits,
     }, props.rendererOptions);

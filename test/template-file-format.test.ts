@@ -1,32 +1,27 @@
-// The shared template file format: its bounds must be the renderer's, or the construct would
-// accept templates the renderer refuses (or the reverse).
-import * as rendererLimits from '../lambda-src/renderer/limits';
+// The shared template file format: YAML or JSON text → the model's plain templates. What the
+// values must be is the model's (test/template-model.test.ts runs its table through every entry
+// point); the format's own rules are a mapping, known fields and a duration for `timeout`.
 import * as format from '../src/private/template-file-format';
 
-test('the bounds agree with the renderer\'s', () => {
-  expect(format.HTTP_METHODS).toEqual([...rendererLimits.HTTP_METHODS]);
-  expect(format.BODYLESS_METHODS).toEqual([...rendererLimits.BODYLESS_METHODS]);
-  expect(format.MAX_HEADERS).toBe(rendererLimits.MAX_HEADERS);
-  expect(format.MAX_URL_TEMPLATE_CHARS).toBe(rendererLimits.MAX_URL_TEMPLATE_CHARS);
-  expect(format.MAX_HEADER_TEMPLATE_CHARS).toBe(rendererLimits.MAX_HEADER_TEMPLATE_CHARS);
-  expect(format.MAX_PAYLOAD_TEMPLATE_CHARS).toBe(rendererLimits.MAX_PAYLOAD_TEMPLATE_CHARS);
-  expect(format.MIN_TIMEOUT_MS).toBe(rendererLimits.MIN_TIMEOUT_MS);
-  expect(format.MAX_TIMEOUT_MS).toBe(rendererLimits.MAX_TIMEOUT_MS);
-  expect(format.HEADER_NAME.source).toBe(rendererLimits.HEADER_NAME.source);
-});
+function formatError(text: string): format.TemplateFileFormatError | undefined {
+  try {
+    format.parseTemplateText(text, 'f.yaml');
+  } catch (e) {
+    return e as format.TemplateFileFormatError;
+  }
+  return undefined;
+}
 
 test('parse errors carry the source and the field', () => {
-  let error: format.TemplateFileFormatError | undefined;
-  try {
-    format.parseTemplateText('- name: a\n  method: GET\n  url: https://a\n- name: b\n  method: GET\n', 'f.yaml');
-  } catch (e) {
-    error = e as format.TemplateFileFormatError;
-  }
-  expect(error).toBeInstanceOf(format.TemplateFileFormatError);
-  expect(error).toMatchObject({ name: 'TemplateFileFormatError', source: 'f.yaml#2', field: 'url', message: 'f.yaml#2: field url must be a non-empty string' });
+  expect(formatError('- name: a\n  method: GET\n  url: https://a\n- name: b\n  method: GET\n  url: https://b\n  header: {}\n')).toMatchObject({
+    name: 'TemplateFileFormatError', source: 'f.yaml#2', field: 'header', message: expect.stringMatching(/^f\.yaml#2: unknown field header \(fields: name, method, url, headers, payload, timeout, description\)/),
+  });
+  expect(formatError('name: a\nmethod: GET\nurl: https://a\ntimeout: soon\n')).toMatchObject({ field: 'timeout', message: expect.stringMatching(/duration like 500ms/) });
+  expect(formatError('[1, 2]')).toMatchObject({ field: undefined, message: 'f.yaml#1: a template must be a mapping with name, method and url' });
 });
 
-test('templateProblems lists every problem, not only the first', () => {
-  expect(format.templateProblems({ name: 'a', method: 'GET', url: 'ftp://x', headers: { 'a b': 'x' }, payload: 'p', timeoutMs: 0 }).map(p => p.field))
-    .toEqual(['url', 'headers', 'payload', 'timeout']);
+test('values are handed to the model unchecked, the method upper case and the timeout in ms', () => {
+  expect(format.parseTemplateText('name: a\nmethod: get\nurl: 7\ntimeout: 2m\nheaders:\n', 'f.yaml')).toEqual([
+    { source: 'f.yaml', template: { name: 'a', method: 'GET', url: 7, headers: null, payload: undefined, timeoutMs: 120_000, description: undefined } },
+  ]);
 });

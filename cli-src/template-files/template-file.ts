@@ -1,13 +1,13 @@
 // Template files (YAML or JSON) hold one template or a list of them, with the fields of
 // `ApiTemplate`: name, method, url, headers, payload, timeout, description. The format itself is
-// src/private/template-file-format.ts (ApiTemplate.fromFile reads the same files); here each
-// template becomes the table item the renderer reads, validated the way the renderer validates it.
+// src/private/template-file-format.ts (ApiTemplate.fromFile reads the same files) and what a valid
+// template is, the template model's TemplateRules (as at synth, deploy and run time); here each
+// template becomes the table item the renderer reads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeTemplateItem } from '../../lambda-src/renderer/item';
-import { TemplateAttribute } from '../../src/contract';
+import { PlainTemplate, TemplateAttribute, TemplateRules } from '../../src/contract';
 import {
-  parseTemplateText, parseTimeout as parseTimeoutField, PlainApiTemplate, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError, templateProblems,
+  parseTemplateText, parseTimeout as parseTimeoutField, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError,
 } from '../../src/private/template-file-format';
 
 /** A template file is wrong: the message names the file, the template and the field. */
@@ -100,7 +100,7 @@ function parseTemplateFileEntries(text: string, file: string): TemplateFileEntry
 }
 
 /** The table item of a template (the attributes of src/contract.ts, plus `description`). */
-export function templateItem(template: PlainApiTemplate): TemplateFileEntry['item'] {
+export function templateItem(template: PlainTemplate): TemplateFileEntry['item'] {
   const item: TemplateFileEntry['item'] = {
     [TemplateAttribute.NAME]: template.name,
     [TemplateAttribute.METHOD]: template.method,
@@ -113,36 +113,9 @@ export function templateItem(template: PlainApiTemplate): TemplateFileEntry['ite
   return item;
 }
 
-/**
- * The template's problems as a file's author reads them: the checks ApiTemplate runs at synth
- * (they speak in file fields), then the renderer's own item check for anything they missed,
- * its attribute names translated back to fields.
- */
-function fieldProblems(template: PlainApiTemplate): string[] {
-  const problems = templateProblems(template).map(({ field, message }) =>
-    field === 'timeout' && template.timeoutMs !== undefined
-      ? `timeout: ${formatDuration(template.timeoutMs)} is out of range: a call may wait from 1 ms to 15 minutes`
-      : `${field}: ${message}`);
-  if (problems.length > 0) return problems;
-  try {
-    decodeTemplateItem(templateItem(template));
-    return [];
-  } catch (error) {
-    return [(error as Error).message.replace(/^attribute (\w+)/, (_whole, attribute: string) => FIELD_OF_ATTRIBUTE[attribute] ?? attribute)];
-  }
-}
-
-const FIELD_OF_ATTRIBUTE: Record<string, string> = {
-  [TemplateAttribute.NAME]: 'name',
-  [TemplateAttribute.METHOD]: 'method',
-  [TemplateAttribute.TIMEOUT_MS]: 'timeout',
-};
-
-/** 1200000 → `20m`, as a file would write it. */
-function formatDuration(ms: number): string {
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+/** The template's problems in the file's field names: `method: must be one of ...`. */
+function fieldProblems(template: PlainTemplate): string[] {
+  return TemplateRules.problemsOf(template).map(({ field, message }) => `${field}: ${message}`);
 }
 
 /** `timeout` is a duration: `500ms`, `10s`, `2m`, or a number of seconds. */

@@ -1,29 +1,28 @@
 // Checks and renders template items with the renderer Lambda's own code, so the CLI and the
 // Lambda can never disagree about what a template means.
 import { InvalidTemplateError } from '../../lambda-src/renderer/errors';
-import { decodeTemplateItem } from '../../lambda-src/renderer/item';
+import { decodeTemplateItem, isPlainObject, templateOfItem } from '../../lambda-src/renderer/item';
 import { compileTemplate } from '../../lambda-src/renderer/render';
 import { renderRequest as renderItemRequest, type RenderedRequest } from '../../lambda-src/renderer/request';
 import { TemplateContext } from '../../src/contract';
-import { couldBeHttpUrl } from '../../src/private/template-file-format';
 
 export type { RenderedRequest };
-// The URL check lives with the template file format, which ApiTemplate shares.
-export { couldBeHttpUrl };
 
 /**
- * Every syntax error of an item's templates (with part and line). The fields themselves (the URL's
- * scheme included) are checked when the file is read (template-file.ts).
+ * Every syntax error of an item's templates (with part and line), whatever else is wrong with
+ * it: the fields themselves (URL scheme, header names, ...) are the model's, checked when the
+ * file is read (template-file.ts), and a part that is not a string has no syntax to check.
  */
 export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[] {
-  const item = decodeTemplateItem(plainItem);
-  const parts: Array<[string, string]> = [
-    ['url', item.url],
-    ...item.headers.map(([name, source]): [string, string] => [`header ${name}`, source]),
-    ...(item.payload === undefined ? [] : [['payload', item.payload] as [string, string]]),
+  const { url, headers, payload } = templateOfItem(plainItem);
+  const parts: Array<[string, unknown]> = [
+    ['url', url],
+    ...(isPlainObject(headers) ? Object.entries(headers).map(([name, source]): [string, unknown] => [`header ${name}`, source]) : []),
+    ['payload', payload],
   ];
   const problems: string[] = [];
   for (const [part, source] of parts) {
+    if (typeof source !== 'string') continue;
     try {
       compileTemplate(source, part);
     } catch (error) {

@@ -1,8 +1,9 @@
-// Renderer settings from the function environment (names in src/contract.ts).
+// Renderer settings from the function environment (names in src/contract.ts). A bad value is a
+// RendererConfigurationError: the deployment is wrong, not the template, and a retry cannot help.
 // Read once per cold start; tests call resetRendererConfig() after changing process.env.
-import { InvalidTemplateError } from './errors';
+import { RendererConfigurationError } from './errors';
 import { DEFAULT_RENDER_LIMITS, type RenderLimits } from './render-budget';
-import { RendererEnvironment } from '../../src/contract';
+import { RendererDefaults, RendererEnvironment } from '../../src/contract';
 
 export interface RendererConfig {
   readonly allowPrivateNetworks: boolean;
@@ -19,12 +20,6 @@ export interface RendererConfig {
   readonly renderLimits: RenderLimits;
 }
 
-/** Below the 256 KiB Step Functions state limit, leaving room for headers and the envelope. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024;
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-export const DEFAULT_SECRETS_CACHE_TTL_SECONDS = 300;
-
 let cached: RendererConfig | undefined;
 
 export function rendererConfig(): RendererConfig {
@@ -35,17 +30,18 @@ export function resetRendererConfig(): void {
   cached = undefined;
 }
 
+/** The environment's settings; a variable left out takes the construct's default (RendererDefaults). */
 export function readConfig(env: NodeJS.ProcessEnv): RendererConfig {
   return {
     allowPrivateNetworks: env[RendererEnvironment.ALLOW_PRIVATE_NETWORKS]?.trim().toLowerCase() === 'true',
     allowedHosts: list(env[RendererEnvironment.ALLOWED_HOSTS]).map((host) => host.toLowerCase()),
     retryableStatuses: new Set(statuses(env[RendererEnvironment.RETRYABLE_STATUSES])),
-    maxResponseBytes: positiveInteger(env, RendererEnvironment.MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES),
-    defaultTimeoutMs: positiveInteger(env, RendererEnvironment.DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
+    maxResponseBytes: positiveInteger(env, RendererEnvironment.MAX_RESPONSE_BYTES, RendererDefaults.MAX_RESPONSE_BYTES),
+    defaultTimeoutMs: positiveInteger(env, RendererEnvironment.DEFAULT_TIMEOUT_MS, RendererDefaults.CALL_TIMEOUT_MS),
     redactHeaders: new Set(list(env[RendererEnvironment.REDACT_HEADERS]).map((name) => name.toLowerCase())),
     secretParamNames: list(env[RendererEnvironment.SECRET_PARAM_NAMES]),
     secretArns: secretArns(env[RendererEnvironment.SECRET_ARNS]),
-    secretsCacheTtlMs: 1000 * nonNegativeInteger(env, RendererEnvironment.SECRETS_CACHE_TTL_SECONDS, DEFAULT_SECRETS_CACHE_TTL_SECONDS),
+    secretsCacheTtlMs: 1000 * nonNegativeInteger(env, RendererEnvironment.SECRETS_CACHE_TTL_SECONDS, RendererDefaults.SECRETS_CACHE_TTL_SECONDS),
     renderLimits: renderLimits(env[RendererEnvironment.RENDER_LIMITS]),
   };
 }
@@ -61,7 +57,7 @@ function secretArns(value: string | undefined): Map<string, string> {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((arn) => typeof arn === 'string')) {
-    throw new InvalidTemplateError(`${RendererEnvironment.SECRET_ARNS} must be a JSON object of secret name to ARN`);
+    throw new RendererConfigurationError(`${RendererEnvironment.SECRET_ARNS} must be a JSON object of secret name to ARN`);
   }
   return new Map(Object.entries(parsed as Record<string, string>));
 }
@@ -79,15 +75,15 @@ function renderLimits(value: string | undefined): RenderLimits {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidTemplateError(`${name} must be a JSON object of render limits`);
+    throw new RendererConfigurationError(`${name} must be a JSON object of render limits`);
   }
   const limits: Record<string, number> = { ...DEFAULT_RENDER_LIMITS };
   for (const [key, limit] of Object.entries(parsed)) {
     if (!Object.prototype.hasOwnProperty.call(DEFAULT_RENDER_LIMITS, key)) {
-      throw new InvalidTemplateError(`${name}: unknown limit ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_RENDER_LIMITS).join(', ')})`);
+      throw new RendererConfigurationError(`${name}: unknown limit ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_RENDER_LIMITS).join(', ')})`);
     }
     if (!Number.isSafeInteger(limit) || (limit as number) <= 0) {
-      throw new InvalidTemplateError(`${name}: ${key} must be a positive integer`);
+      throw new RendererConfigurationError(`${name}: ${key} must be a positive integer`);
     }
     limits[key] = limit as number;
   }
@@ -101,7 +97,7 @@ function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: numb
   }
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 0) {
-    throw new InvalidTemplateError(`${name} must be a whole number, 0 or more`);
+    throw new RendererConfigurationError(`${name} must be a whole number, 0 or more`);
   }
   return number;
 }
@@ -110,14 +106,14 @@ function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 }
 
-function statuses(value: string | undefined): number[] {
+function statuses(value: string | undefined): readonly number[] {
   if (value === undefined || value.trim() === '') {
-    return DEFAULT_RETRYABLE_STATUSES;
+    return RendererDefaults.RETRYABLE_STATUSES;
   }
   return list(value).map((part) => {
     const status = Number(part);
     if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new InvalidTemplateError(`${RendererEnvironment.RETRYABLE_STATUSES} must list HTTP statuses (100-599)`);
+      throw new RendererConfigurationError(`${RendererEnvironment.RETRYABLE_STATUSES} must list HTTP statuses (100-599)`);
     }
     return status;
   });
@@ -130,7 +126,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   }
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number <= 0) {
-    throw new InvalidTemplateError(`${name} must be a positive integer`);
+    throw new RendererConfigurationError(`${name} must be a positive integer`);
   }
   return number;
 }

@@ -23,6 +23,16 @@ export class InvalidTemplateError extends RendererError {
   }
 }
 
+/**
+ * The function's environment is invalid (a variable the construct sets was edited by hand, or a
+ * direct deployment got one wrong). Not the template's fault, and never fixed by a retry.
+ */
+export class RendererConfigurationError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.RENDERER_CONFIGURATION, message);
+  }
+}
+
 /** The GetItem result holds no item. */
 export class TemplateNotFoundError extends RendererError {
   constructor(message: string) {

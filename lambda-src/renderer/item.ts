@@ -1,12 +1,9 @@
 // Decodes the template item (GetItem output, bare Item in AttributeValue form, or a plain
-// object) and validates every attribute, naming the attribute in each refusal.
+// object) and validates it with the template model's rules (src/template-model.ts, through the
+// contract), naming the attribute in each refusal.
 import { decodeAttributeMap } from './attribute-values';
 import { InvalidTemplateError, TemplateNotFoundError } from './errors';
-import {
-  HEADER_NAME, HTTP_METHODS, MAX_HEADERS, MAX_HEADER_TEMPLATE_CHARS, MAX_PAYLOAD_TEMPLATE_CHARS,
-  MAX_TIMEOUT_MS, MAX_URL_TEMPLATE_CHARS, MIN_TIMEOUT_MS,
-} from './limits';
-import { ReservedRequestHeaders, TemplateAttribute } from '../../src/contract';
+import { PlainTemplate, TemplateAttribute, TemplateField, TemplateLimits, TemplateRules } from '../../src/contract';
 
 export interface TemplateItem {
   readonly name: string;
@@ -62,7 +59,7 @@ function notFoundMessage({ templateName, method }: TemplateLookup): string {
   }
   // Names and methods are short identifiers in practice; a long one is cut, never echoed whole.
   const name = JSON.stringify(templateName.slice(0, 200));
-  const hint = method !== method.toUpperCase() && HTTP_METHODS.has(method.toUpperCase())
+  const hint = method !== method.toUpperCase() && TemplateLimits.METHODS.includes(method.toUpperCase())
     ? ` (methods are upper case: ${method.toUpperCase()})` : '';
   return `no template ${name} for method ${JSON.stringify(method.slice(0, 16))}${hint}: the GetItem result has no Item`;
 }
@@ -88,88 +85,60 @@ function isAttributeValue(value: unknown): boolean {
   return keys.length === 1 && ATTRIBUTE_VALUE_TYPES.has(keys[0]);
 }
 
-function validateItem(item: PlainObject): TemplateItem {
-  const name = optionalString(item, TemplateAttribute.NAME, 1024) ?? '';
-  const method = requiredString(item, TemplateAttribute.METHOD, 16);
-  if (!HTTP_METHODS.has(method)) {
-    throw new InvalidTemplateError(`attribute ${TemplateAttribute.METHOD} must be one of ${[...HTTP_METHODS].join(', ')} (upper case)`);
-  }
+/** The item attribute of each template field (the model speaks in fields, the table in attributes). */
+const ATTRIBUTE_OF_FIELD: Readonly<Record<string, string>> = {
+  [TemplateField.NAME]: TemplateAttribute.NAME,
+  [TemplateField.METHOD]: TemplateAttribute.METHOD,
+  [TemplateField.URL]: TemplateAttribute.URL,
+  [TemplateField.HEADERS]: TemplateAttribute.HEADERS,
+  [TemplateField.PAYLOAD]: TemplateAttribute.PAYLOAD,
+  [TemplateField.TIMEOUT]: TemplateAttribute.TIMEOUT_MS,
+  [TemplateField.DESCRIPTION]: TemplateAttribute.DESCRIPTION,
+};
+
+/** The item's values under the model's field names, unchecked; a `timeoutMs` of digits is a number. */
+export function templateOfItem(item: PlainObject): PlainTemplate {
+  const timeoutMs = own(item, TemplateAttribute.TIMEOUT_MS);
   return {
-    name,
-    method,
-    url: requiredString(item, TemplateAttribute.URL, MAX_URL_TEMPLATE_CHARS),
-    headers: headerTemplates(own(item, TemplateAttribute.HEADERS)),
-    payload: optionalString(item, TemplateAttribute.PAYLOAD, MAX_PAYLOAD_TEMPLATE_CHARS),
-    timeoutMs: timeout(own(item, TemplateAttribute.TIMEOUT_MS)),
+    name: own(item, TemplateAttribute.NAME),
+    method: own(item, TemplateAttribute.METHOD),
+    url: own(item, TemplateAttribute.URL),
+    headers: own(item, TemplateAttribute.HEADERS),
+    payload: own(item, TemplateAttribute.PAYLOAD),
+    timeoutMs: typeof timeoutMs === 'string' && /^\s*\d+\s*$/.test(timeoutMs) ? Number(timeoutMs) : timeoutMs,
+    description: own(item, TemplateAttribute.DESCRIPTION),
+  } as PlainTemplate;
+}
+
+/** The model's problems with a template, in attribute names: `attribute SK must be one of ...`. */
+export function attributeProblems(template: PlainTemplate): string[] {
+  return TemplateRules.problemsOf(template).map(({ field, message }) => `attribute ${ATTRIBUTE_OF_FIELD[field] ?? field} ${message}`);
+}
+
+/**
+ * The item as the renderer reads it, checked by the model's rules, with two differences the
+ * renderer contract fixes: a GET or HEAD request is sent without a body, so a payload on one is
+ * not read (the construct, the CLI and the seeder refuse to write it); and an item without its
+ * key (`PK`) is taken, since the workflow hands over the item its key found.
+ */
+function validateItem(item: PlainObject): TemplateItem {
+  const stored = templateOfItem(item);
+  const bodyless = typeof stored.method === 'string' && TemplateLimits.BODYLESS_METHODS.includes(stored.method);
+  const template: PlainTemplate = bodyless ? { ...stored, payload: undefined } : stored;
+  const nameless = template.name === undefined || template.name === null;
+  const problems = attributeProblems(template).filter((problem) => !(nameless && problem.startsWith(`attribute ${TemplateAttribute.NAME} `)));
+  if (problems.length > 0) {
+    throw new InvalidTemplateError(problems[0]);
+  }
+  const headers = template.headers;
+  return {
+    name: template.name ?? '',
+    method: template.method,
+    url: template.url,
+    headers: headers === undefined || headers === null ? [] : Object.entries(headers),
+    payload: template.payload ?? undefined,
+    timeoutMs: template.timeoutMs ?? undefined,
   };
-}
-
-function requiredString(item: PlainObject, attribute: string, maxChars: number): string {
-  const value = optionalString(item, attribute, maxChars);
-  if (value === undefined || value === '') {
-    throw new InvalidTemplateError(`attribute ${attribute} is missing or empty`);
-  }
-  return value;
-}
-
-function optionalString(item: PlainObject, attribute: string, maxChars: number): string | undefined {
-  const value = own(item, attribute);
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new InvalidTemplateError(`attribute ${attribute} must be a string`);
-  }
-  if (value.length > maxChars) {
-    throw new InvalidTemplateError(`attribute ${attribute} is longer than ${maxChars} characters`);
-  }
-  return value;
-}
-
-function headerTemplates(headers: unknown): Array<[string, string]> {
-  if (headers === undefined || headers === null) {
-    return [];
-  }
-  const attribute = TemplateAttribute.HEADERS;
-  if (!isPlainObject(headers)) {
-    throw new InvalidTemplateError(`attribute ${attribute} must be a map of header name to string template`);
-  }
-  const entries = Object.entries(headers);
-  if (entries.length > MAX_HEADERS) {
-    throw new InvalidTemplateError(`attribute ${attribute} has more than ${MAX_HEADERS} headers`);
-  }
-  const seen = new Set<string>();
-  return entries.map(([name, value]) => {
-    if (!HEADER_NAME.test(name)) {
-      throw new InvalidTemplateError(`attribute ${attribute} has an invalid header name`);
-    }
-    if (ReservedRequestHeaders.isReserved(name)) {
-      throw new InvalidTemplateError(`attribute ${attribute}: header ${name} decides where or how the request is sent; the renderer sets it`);
-    }
-    if (typeof value !== 'string') {
-      throw new InvalidTemplateError(`attribute ${attribute}: header ${name} must be a string template`);
-    }
-    if (value.length > MAX_HEADER_TEMPLATE_CHARS) {
-      throw new InvalidTemplateError(`attribute ${attribute}: header ${name} is longer than ${MAX_HEADER_TEMPLATE_CHARS} characters`);
-    }
-    const key = name.toLowerCase();
-    if (seen.has(key)) {
-      throw new InvalidTemplateError(`attribute ${attribute}: header ${name} appears twice`);
-    }
-    seen.add(key);
-    return [name, value];
-  });
-}
-
-function timeout(value: unknown): number | undefined {
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < MIN_TIMEOUT_MS || ms > MAX_TIMEOUT_MS) {
-    throw new InvalidTemplateError(`attribute ${TemplateAttribute.TIMEOUT_MS} must be an integer from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`);
-  }
-  return ms;
 }
 
 /** Own attributes only: nothing is read through a prototype. */

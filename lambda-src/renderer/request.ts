@@ -2,8 +2,8 @@
 // (no line breaks smuggled in through params) and body (none for GET and HEAD).
 import { InvalidTemplateError } from './errors';
 import type { TemplateItem } from './item';
-import { BODYLESS_METHODS } from './limits';
 import { renderTemplate } from './render';
+import { TemplateLimits } from '../../src/contract';
 
 export interface RenderedRequest {
   readonly method: string;
@@ -19,7 +19,7 @@ export function renderRequest(item: TemplateItem, params: object): RenderedReque
     method: item.method,
     url: renderUrl(item.url, params),
     headers: renderHeaders(item.headers, params),
-    body: item.payload === undefined || BODYLESS_METHODS.has(item.method) ? undefined : renderTemplate(item.payload, params, 'payload'),
+    body: item.payload === undefined || TemplateLimits.BODYLESS_METHODS.includes(item.method) ? undefined : renderTemplate(item.payload, params, 'payload'),
   };
 }
 

@@ -1,10 +1,11 @@
 // What the seeding custom resource does with the templates: validate every one with the
-// renderer's own item checks and compiler, then write them in batches and delete the ones that
-// left the stack. Nothing is written unless every template is valid.
+// template model's rules (as the renderer applies them to an item) and the renderer's own
+// compiler, then write them in batches and delete the ones that left the stack. Nothing is
+// written unless every template is valid.
 import { BatchWriteItemCommand, DynamoDBClient, ResourceNotFoundException, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { TemplateAttribute, TemplateSeedingProperty } from '../../src/contract';
-import { decodeTemplateItem, isPlainObject } from '../renderer/item';
+import { attributeProblems, decodeTemplateItem, isPlainObject, templateOfItem } from '../renderer/item';
 import { compileTemplate } from '../renderer/render';
 
 export interface SeedingEvent {
@@ -67,35 +68,42 @@ export async function seed(event: SeedingEvent, client: DynamoDBClient, options:
   return { physicalResourceId, written: items.length, deleted };
 }
 
-/** Every template checked as the renderer checks it, syntax compiled; all problems at once. */
+/** Every template checked by the model's rules and its syntax compiled; all problems at once. */
 export function validTemplates(properties: Record<string, unknown>): Item[] {
   const problems: string[] = [];
+  const invalidTemplates = new Set<number>();
   const seen = new Set<string>();
   const items = templatesOf(properties).map((raw, index) => {
     const item = normalized(raw);
     const label = `template ${index + 1} ('${String(item[TemplateAttribute.NAME] ?? '')}' ${String(item[TemplateAttribute.METHOD] ?? '')})`;
-    try {
-      const decoded = decodeTemplateItem(item);
-      if (decoded.name === '') throw new TemplateSeedingError(`attribute ${TemplateAttribute.NAME} is missing or empty`);
-      const key = keyString(keyOf(item));
-      if (seen.has(key)) throw new TemplateSeedingError('defined twice');
-      seen.add(key);
-      const parts: Array<[string, string]> = [['url', decoded.url], ...decoded.headers.map(([name, source]): [string, string] => [`header ${name}`, source])];
-      if (decoded.payload !== undefined) parts.push(['payload', decoded.payload]);
-      for (const [part, source] of parts) {
-        try {
-          compileTemplate(source, part);
-        } catch (error) {
-          problems.push(`${label}: ${(error as Error).message}`);
-        }
+    const report = (problem: string) => {
+      problems.push(`${label}: ${problem}`);
+      invalidTemplates.add(index);
+    };
+    // The model's rules in full: a template to write needs its key, and no payload on GET or HEAD.
+    const fieldProblems = attributeProblems(templateOfItem(item));
+    if (fieldProblems.length > 0) {
+      fieldProblems.forEach(report);
+      return item;
+    }
+    const key = keyString(keyOf(item));
+    if (seen.has(key)) report('defined twice');
+    seen.add(key);
+    const decoded = decodeTemplateItem(item);
+    const parts: Array<[string, string]> = [['url', decoded.url], ...decoded.headers.map(([name, source]): [string, string] => [`header ${name}`, source])];
+    if (decoded.payload !== undefined) parts.push(['payload', decoded.payload]);
+    for (const [part, source] of parts) {
+      try {
+        compileTemplate(source, part);
+      } catch (error) {
+        report((error as Error).message);
       }
-    } catch (error) {
-      problems.push(`${label}: ${(error as Error).message}`);
     }
     return item;
   });
   if (problems.length > 0) {
-    throw new TemplateSeedingError(`${problems.length} invalid template${problems.length === 1 ? '' : 's'}, none written:\n${problems.join('\n')}`);
+    const invalid = invalidTemplates.size;
+    throw new TemplateSeedingError(`${invalid} invalid template${invalid === 1 ? '' : 's'}, none written:\n${problems.join('\n')}`);
   }
   return items;
 }

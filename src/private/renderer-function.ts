@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkInteger, checkWholeSeconds } from './checks';
 import { ValidationError } from './validation-error';
-import { RendererEnvironment } from '../contract';
+import { RendererDefaults, RendererEnvironment, TemplateLimits } from '../contract';
 import { RenderLimits } from '../render-limits';
 import { RendererFunctionOptions } from '../renderer-function';
 import { StatusRange } from '../status-range';
@@ -138,7 +138,7 @@ function rendererEnvironment(scope: Construct, settings: RendererSettings): Reco
   }
   if (settings.secretArns !== undefined) {
     env[RendererEnvironment.SECRET_ARNS] = settings.secretArns;
-    env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl?.toSeconds() ?? 300);
+    env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl?.toSeconds() ?? RendererDefaults.SECRETS_CACHE_TTL_SECONDS);
   }
   return env;
 }
@@ -178,8 +178,8 @@ function checkHost(scope: Construct, prop: string, host: string): void {
   }
 }
 
-// RFC 9110 token, as the renderer checks header names.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// RFC 9110 token, as templates' header names (the template model's pattern).
+const HEADER_NAME = new RegExp(TemplateLimits.HEADER_NAME_PATTERN);
 // Anything but a comma (the list separator) or surrounding blanks.
 const PARAM_NAME = /^[^,\s]([^,]*[^,\s])?$/;
 

@@ -1,6 +1,7 @@
 // Environment settings: defaults, formats and refusals.
-import { DEFAULT_MAX_RESPONSE_BYTES, readConfig } from '../../lambda-src/renderer/config';
+import { readConfig } from '../../lambda-src/renderer/config';
 import { DEFAULT_RENDER_LIMITS } from '../../lambda-src/renderer/render-budget';
+import { ApiCallerErrors, RendererDefaults } from '../../src/contract';
 
 describe('readConfig', () => {
   test('defaults', () => {
@@ -8,8 +9,9 @@ describe('readConfig', () => {
     expect(config.allowPrivateNetworks).toBe(false);
     expect(config.allowedHosts).toEqual([]);
     expect([...config.retryableStatuses]).toEqual([429, 500, 502, 503, 504]);
-    expect(config.maxResponseBytes).toBe(DEFAULT_MAX_RESPONSE_BYTES);
-    expect(DEFAULT_MAX_RESPONSE_BYTES).toBeLessThan(256 * 1024);
+    // The construct's default, 128 KiB: the renderer alone (no variable set) behaves as deployed.
+    expect(config.maxResponseBytes).toBe(RendererDefaults.MAX_RESPONSE_BYTES);
+    expect(RendererDefaults.MAX_RESPONSE_BYTES).toBe(128 * 1024);
     expect(config.defaultTimeoutMs).toBe(10_000);
     expect(config.redactHeaders.size).toBe(0);
     expect(config.secretParamNames).toEqual([]);
@@ -52,7 +54,8 @@ describe('readConfig', () => {
     ['RETRYABLE_STATUSES', 'abc'], ['RETRYABLE_STATUSES', '700'], ['MAX_RESPONSE_BYTES', '-1'], ['DEFAULT_TIMEOUT_MS', '1.5'],
     ['SECRET_ARNS', 'arn:aws:secretsmanager:x'], ['SECRET_ARNS', '{"a":1}'], ['SECRET_ARNS', '["a"]'], ['SECRETS_CACHE_TTL_SECONDS', '-5'],
     ['RENDER_LIMITS', '[1]'], ['RENDER_LIMITS', '{"maxSteps": 0}'], ['RENDER_LIMITS', '{"maxSteps": 1.5}'], ['RENDER_LIMITS', '{"steps": 10}'], ['RENDER_LIMITS', 'x'],
-  ])('refuses %s=%s', (name, value) => {
-    expect(() => readConfig({ [name]: value })).toThrow(new RegExp(name));
+  ])('refuses %s=%s as a configuration error (not the template\'s fault; never retried)', (name, value) => {
+    expect(() => readConfig({ [name]: value }))
+      .toThrow(expect.objectContaining({ name: ApiCallerErrors.RENDERER_CONFIGURATION, message: expect.stringMatching(new RegExp(name)) }));
   });
 });

@@ -68,12 +68,14 @@ describe('decodeTemplateItem', () => {
     ['a url that is not a string', { SK: 'GET', url: 7 }, /attribute url must be a string/],
     ['a missing method', { url: 'https://x' }, /attribute SK is missing/],
     ['an unknown method', { SK: 'BREW', url: 'https://x' }, /attribute SK must be one of/],
-    ['a lower-case method', { SK: 'get', url: 'https://x' }, /attribute SK must be one of/],
+    ['a lower-case method', { SK: 'get', url: 'https://x' }, /attribute SK must be one of .*, got 'get' \(methods are upper case: GET\)/],
+    ['a url that cannot render to http(s)', { SK: 'GET', url: 'ftp://x/{{ f }}' }, /attribute url must start with http:\/\/ or https:\/\//],
+    ['a description that is not a string', { SK: 'GET', url: 'https://x', description: 1 }, /attribute description must be a string/],
     ['headers that are not a map', { SK: 'GET', url: 'https://x', headers: ['a'] }, /attribute headers must be a map/],
-    ['a header value that is not a string', { SK: 'GET', url: 'https://x', headers: { A: 1 } }, /header A must be a string/],
-    ['an invalid header name', { SK: 'GET', url: 'https://x', headers: { 'Bad Name': 'v' } }, /invalid header name/],
-    ['a header twice', { SK: 'GET', url: 'https://x', headers: { 'X-A': 'v', 'x-a': 'w' } }, /appears twice/],
-    ['more than 100 headers', { SK: 'GET', url: 'https://x', headers: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`H${i}`, 'v'])) }, /more than 100 headers/],
+    ['a header value that is not a string', { SK: 'GET', url: 'https://x', headers: { A: 1 } }, /attribute headers 'A' must be a string template/],
+    ['an invalid header name', { SK: 'GET', url: 'https://x', headers: { 'Bad Name': 'v' } }, /attribute headers 'Bad Name' is not a valid header name/],
+    ['a header twice', { SK: 'GET', url: 'https://x', headers: { 'X-A': 'v', 'x-a': 'w' } }, /attribute headers 'x-a' repeats 'X-A'/],
+    ['more than 100 headers', { SK: 'GET', url: 'https://x', headers: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`H${i}`, 'v'])) }, /attribute headers has 101 headers, more than 100/],
     ['a payload that is not a string', { SK: 'POST', url: 'https://x', payload: { a: 1 } }, /attribute payload must be a string/],
     ['a timeout of 0', { SK: 'GET', url: 'https://x', timeoutMs: 0 }, /attribute timeoutMs/],
     ['a fractional timeout', { SK: 'GET', url: 'https://x', timeoutMs: 1.5 }, /attribute timeoutMs/],
@@ -84,6 +86,12 @@ describe('decodeTemplateItem', () => {
     ['a malformed AttributeValue', { Item: { SK: { S: 'GET' }, url: { S: 'https://x' }, timeoutMs: { N: 'abc' } } }, /attribute timeoutMs|not a valid DynamoDB item/],
   ])('refuses %s', (_, template, message) => {
     expect(() => decodeTemplateItem(template)).toThrow(expect.objectContaining({ name: 'InvalidTemplateError', message: expect.stringMatching(message) }));
+  });
+
+  test('a payload on GET or HEAD is not read (the contract: no body), whatever it holds; the other entry points refuse to write one', () => {
+    expect(decodeTemplateItem({ SK: 'GET', url: 'https://x', payload: '{}' }).payload).toBeUndefined();
+    expect(decodeTemplateItem({ SK: 'HEAD', url: 'https://x', payload: 7 }).payload).toBeUndefined();
+    expect(() => decodeTemplateItem({ SK: 'POST', url: 'https://x', payload: 7 })).toThrow(/attribute payload must be a string/);
   });
 
   test('100 headers are fine', () => {

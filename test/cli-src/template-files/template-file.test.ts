@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTemplateFile, parseTimeout, readTemplateFileReports, readTemplateFiles } from '../../../cli-src/template-files/template-file';
-import { couldBeHttpUrl } from '../../../cli-src/template-files/template-syntax';
+import { TemplateRules } from '../../../src/contract';
 
 describe('parseTemplateFile', () => {
   test('turns the ApiTemplate fields into the table item', () => {
@@ -25,10 +25,10 @@ describe('parseTemplateFile', () => {
   });
 
   test.each([
-    ['name: a\nmethod: GET\n', /x\.yaml: field url must be a non-empty string/],
+    ['name: a\nmethod: GET\n', /x\.yaml: url: is missing or empty/],
     ['- 1\n', /x\.yaml: a template must be a mapping/],
     ['', /x\.yaml: no template in the file/],
-    ['name: a\nmethod: GET\nurl: u\npayload: { a: 1 }\n', /x\.yaml: attribute payload must be a string/],
+    ['name: a\nmethod: POST\nurl: https://u\npayload: { a: 1 }\n', /x\.yaml: payload: must be a string$/],
     ['name: a\nmethod: GET\nurl: https://u\nheaders: { "Bad Name": x }\n', /x\.yaml: headers: 'Bad Name' is not a valid header name \(an RFC 9110 token/],
     ['name: a\nmethod: FETCH\nurl: https://u\n', /x\.yaml: method: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got 'FETCH'/],
     ['name: a\nmethod: GET\nurl: api.example.com/x\n', /x\.yaml: url: must start with http:\/\/ or https:\/\//],
@@ -80,7 +80,7 @@ describe('parseTimeout', () => {
   });
 });
 
-describe('couldBeHttpUrl', () => {
+describe('TemplateRules.couldBeHttpUrl', () => {
   test.each([
     ['https://a.example/{{ x }}', true],
     ['{{ base }}/x', true],
@@ -88,6 +88,6 @@ describe('couldBeHttpUrl', () => {
     ['ftp://a.example', false],
     ['api.example.com/x', false],
   ])('%s → %s', (url, expected) => {
-    expect(couldBeHttpUrl(url)).toBe(expected);
+    expect(TemplateRules.couldBeHttpUrl(url)).toBe(expected);
   });
 });
