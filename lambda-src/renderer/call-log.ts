@@ -27,11 +27,31 @@ export function isSensitiveHeader(name: string, config: RendererConfig): boolean
   return SENSITIVE_HEADER.test(name) || config.redactHeaders.has(name.toLowerCase());
 }
 
+// Every call logs the same few header names: the answer is kept per name (and per config, which
+// tests replace), so the log line costs no regular expression run per header.
+const MAX_REMEMBERED_NAMES = 1000;
+let rememberedFor: RendererConfig | undefined;
+const remembered = new Map<string, boolean>();
+
+function sensitive(name: string, config: RendererConfig): boolean {
+  if (rememberedFor !== config) {
+    rememberedFor = config;
+    remembered.clear();
+  }
+  let answer = remembered.get(name);
+  if (answer === undefined) {
+    answer = isSensitiveHeader(name, config);
+    if (remembered.size >= MAX_REMEMBERED_NAMES) remembered.clear();
+    remembered.set(name, answer);
+  }
+  return answer;
+}
+
 /** Request headers as logged: literal values shown, templated ones marked, sensitive ones redacted. */
 export function loggedRequestHeaders(templates: ReadonlyArray<readonly [string, string]>, config: RendererConfig): Record<string, string> {
   const logged: Record<string, string> = {};
   for (const [name, source] of templates) {
-    logged[name] = isSensitiveHeader(name, config) ? REDACTED : TEMPLATE_SYNTAX.test(source) ? TEMPLATED : source;
+    logged[name] = sensitive(name, config) ? REDACTED : TEMPLATE_SYNTAX.test(source) ? TEMPLATED : source;
   }
   return logged;
 }
@@ -39,7 +59,7 @@ export function loggedRequestHeaders(templates: ReadonlyArray<readonly [string, 
 export function loggedResponseHeaders(headers: Record<string, string>, config: RendererConfig): Record<string, string> {
   const logged: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
-    logged[name] = isSensitiveHeader(name, config) ? REDACTED : headers[name];
+    logged[name] = sensitive(name, config) ? REDACTED : headers[name];
   }
   return logged;
 }

@@ -52,7 +52,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   let execution: ExecutionContext | undefined;
   try {
     params = eventParams(event);
-    redactor = new Redactor(paramSecrets(params, config));
+    redactor = Redactor.NONE.with(paramSecrets(params, config));
     execution = executionContext(event as unknown as Record<string, unknown>);
     refuseReservedParam(params);
     // The whole state is the event: it names what was looked up when nothing was found.
@@ -61,7 +61,8 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     // one pass: nothing a param holds is ever rendered as a template.
     const secrets = await templateSecrets(templateSources(item), params, config);
     redactor = redactor.with(secrets.values);
-    const templateContext = {
+    // Templates only read the context: the params themselves serve when nothing joins them.
+    const templateContext = execution === undefined && secrets.context === undefined ? params : {
       ...params,
       ...(execution === undefined ? {} : { [TemplateContext.EXECUTION]: execution }),
       ...(secrets.context === undefined ? {} : { [TemplateContext.SECRETS]: secrets.context }),
