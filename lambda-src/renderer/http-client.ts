@@ -27,6 +27,12 @@ export interface HttpResponse {
 
 const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
 
+// undici loads node:tls at its first HTTPS connection; loaded here it is part of module init
+// (where a Lambda's start-up work belongs) instead of the first invocation's latency. A require,
+// not an import: the bundler drops imports of built-in modules that bind nothing.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('node:tls');
+
 let agent: Agent | undefined;
 
 function sharedAgent(): Agent {

@@ -48,6 +48,9 @@ export function compileChecked(source: string): CompiledTree {
  */
 function checkNesting(source: string): void {
   const max = renderLimits().maxNesting;
+  // Every level is a `(`, `[` or `{` of the text (a block tag's is the one of its `{%`): with
+  // no more of them than the limit, the source cannot nest deeper, and needs no lexing pass.
+  if (openingBrackets(source) <= max) return;
   const tokens = lexer.lex(source, {});
   let depth = 0;
   let afterBlockStart = false;
@@ -66,6 +69,15 @@ function checkNesting(source: string): void {
       afterBlockStart = type === lexer.TOKEN_BLOCK_START;
     }
   }
+}
+
+function openingBrackets(source: string): number {
+  let count = 0;
+  for (let index = 0; index < source.length; index++) {
+    const code = source.charCodeAt(index);
+    if (code === 0x28 || code === 0x5b || code === 0x7b) count++; // ( [ {
+  }
+  return count;
 }
 
 function checkNode(node: Node, parent: Node | undefined): void {
