@@ -3,20 +3,21 @@
 // member access and call goes through sandbox.ts; every loop iteration, call and built value is
 // charged to the render budget.
 import type { Node } from 'nunjucks/src/nodes';
+import runtime from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
-import { percentFormat } from './jinja-filters';
+import { escapeHtml, percentFormat } from './jinja-filters';
 import * as operators from './jinja-operators';
 import { Scope, type RenderContext } from './jinja-scope';
-import { isPlainDict, pyStr, truthy } from './python-values';
+import { isPlainDict, pyStr, truthy, tuple } from './python-values';
 import { limitExceeded, renderLimits, reserve, step } from './render-budget';
-import { isForbiddenName, safeCall, safeMemberLookup, sandboxViolation, sliceOf } from './sandbox';
+import { allowedMemberLookup, isForbiddenName, safeCall, safeMemberLookup, sandboxViolation, sliceOf } from './sandbox';
 import type { JinjaEnvironment } from './template-environment';
 
 type Expression = (scope: Scope) => unknown;
 type Statement = (scope: Scope, out: Output) => void;
 
 /** Filters and tests that accept an undefined subject, as under Jinja2's StrictUndefined. */
-const UNDEFINED_TOLERANT_FILTERS = new Set(['default', 'd']);
+const UNDEFINED_TOLERANT_FILTERS = new Set(['default', 'd', 'items']);
 const UNDEFINED_TOLERANT_TESTS = new Set(['defined', 'undefined', 'none', 'string', 'number', 'mapping', 'boolean', 'integer', 'float', 'sameas', 'callable', 'true', 'false']);
 
 /** Where an error happened, for the message (1-based). */
@@ -57,6 +58,9 @@ export function compileTree(root: Node, env: JinjaEnvironment): CompiledTree {
 }
 
 class TreeCompiler {
+  /** Inside `{% autoescape true %}`: printed values are HTML-escaped unless marked safe. */
+  private autoescape = false;
+
   constructor(private readonly env: JinjaEnvironment) {}
 
   statement(node: Node): Statement {
@@ -86,6 +90,30 @@ class TreeCompiler {
       }
       case 'Block':
         return this.statement(node.body as Node);
+      case 'With': {
+        // The values are evaluated in the outer scope, then bound in a new one.
+        const targets = (node.targets as Node[]).map(nameOf);
+        const values = (node.values as Node[]).map((value) => this.expression(value));
+        const body = this.statement(node.body as Node);
+        return (scope, out) => {
+          const results = values.map((value) => value(scope));
+          const inner = scope.child();
+          targets.forEach((target, index) => inner.set(target, results[index]));
+          body(inner, out);
+        };
+      }
+      case 'AutoEscape': {
+        const value = node.value as Node;
+        if (value.typename !== 'Literal' || typeof value.value !== 'boolean') fail('autoescape takes true or false', node);
+        const outer = this.autoescape;
+        this.autoescape = value.value as boolean;
+        try {
+          const body = this.statement(node.body as Node);
+          return (scope, out) => body(scope.child(), out); // a set inside stays inside, as in Jinja2
+        } finally {
+          this.autoescape = outer;
+        }
+      }
       default:
         return fail(`'${node.typename}' is not supported`, node);
     }
@@ -106,6 +134,7 @@ class TreeCompiler {
         return (_, out) => out.write(text);
       }
       const value = this.expression(child);
+      const escape = this.autoescape;
       return (scope, out) => {
         let result: unknown;
         try {
@@ -113,7 +142,7 @@ class TreeCompiler {
         } catch (error) {
           throw mark(error, child);
         }
-        out.write(printed(result));
+        out.write(escape && !(result instanceof runtime.SafeString) ? escapeHtml(printed(result)) : printed(result));
       };
     });
     return this.sequenceOf(parts);
@@ -126,7 +155,7 @@ class TreeCompiler {
     };
   }
 
-  /** `{% for a, b in items if cond %}…{% else %}…{% endfor %}`, one scope per iteration. */
+  /** `{% for a, b in items if cond [recursive] %}…{% else %}…{% endfor %}`. */
   private forLoop(node: Node): Statement {
     const name = node.name as Node;
     const targets = name.typename === 'Array' ? children(name).map(nameOf) : [nameOf(name)];
@@ -136,6 +165,9 @@ class TreeCompiler {
     const cond = filtered ? this.expression(source.cond as Node) : undefined;
     const body = this.statement(node.body as Node);
     const otherwise = node.else_ ? this.statement(node.else_ as Node) : undefined;
+    const recursive = node.recursive === true;
+    // A body that assigns needs a fresh scope each iteration; the others can skip clearing it.
+    const assigns = assignsInBody(node.body as Node);
     const bind = (scope: Scope, item: unknown) => {
       if (targets.length === 1) {
         scope.set(targets[0], item);
@@ -144,8 +176,8 @@ class TreeCompiler {
       const values = unpack(item, targets.length);
       targets.forEach((target, index) => scope.set(target, values[index]));
     };
-    return (scope, out) => {
-      let list = asList(operators.iterate(positioned(source, () => items(scope)), targets.length));
+    const run = (scope: Scope, out: Output, value: unknown, depth: number): void => {
+      let list = asList(operators.iterate(value, targets.length));
       if (cond !== undefined) {
         list = list.filter((item) => {
           step();
@@ -158,12 +190,12 @@ class TreeCompiler {
         otherwise?.(scope, out);
         return;
       }
-      // One scope and one loop object for the whole loop, updated per iteration (as Jinja2's
-      // LoopContext): a `set` in the body stays inside the loop.
+      // One scope and one loop object per loop, cleared and updated per iteration (as Jinja2's
+      // LoopContext): a `set` in the body lasts one iteration and never leaks out of the loop.
       const inner = scope.child();
       const length = list.length;
       let last: unknown[] | undefined;
-      const loop = {
+      const loop: Record<string | symbol, unknown> = {
         index: 1,
         index0: 0,
         revindex: length,
@@ -171,20 +203,31 @@ class TreeCompiler {
         first: true,
         last: length === 1,
         length,
-        depth: 1,
-        depth0: 0,
-        previtem: undefined as unknown,
-        nextitem: undefined as unknown,
-        cycle: (...values: unknown[]) => values[loop.index0 % values.length],
+        depth,
+        depth0: depth - 1,
+        previtem: undefined,
+        nextitem: undefined,
+        cycle: (...values: unknown[]) => values[(loop.index0 as number) % values.length],
         changed: (...values: unknown[]) => {
           const changed = last === undefined || !operators.compare(last, '==', values);
           last = values;
           return changed;
         },
       };
-      inner.set('loop', loop);
+      if (recursive) {
+        // `loop(children)`: the same loop body over other items, one level deeper.
+        loop[RECURSE] = (subitems: unknown) => {
+          const nested = new Output();
+          run(scope, nested, subitems, depth + 1);
+          return runtime.markSafe(nested.text());
+        };
+      }
       for (let index = 0; index < length; index++) {
         step();
+        if (assigns || index === 0) {
+          inner.clear();
+          inner.set('loop', loop);
+        }
         bind(inner, list[index]);
         loop.index = index + 1;
         loop.index0 = index;
@@ -197,6 +240,7 @@ class TreeCompiler {
         body(inner, out);
       }
     };
+    return (scope, out) => run(scope, out, positioned(source, () => items(scope)), 1);
   }
 
   /** `{% set a = … %}`, `{% set a, b = … %}` (unpacking) and `{% set a %}…{% endset %}`. */
@@ -233,9 +277,11 @@ class TreeCompiler {
       if (arg.typename === 'KeywordArgs') {
         for (const pair of children(arg)) params.push({ name: nameOf(pair.key as Node), fallback: this.expression(pair.value as Node) });
       } else {
+        if (nameOf(arg) === 'caller') fail("the special 'caller' argument of a macro must be left out or given a default", arg);
         params.push({ name: nameOf(arg) });
       }
     }
+    const declaresCaller = params.some((param) => param.name === 'caller');
     const body = this.statement(node.body as Node);
     return (definedIn) => (...args: unknown[]) => {
       const keywords = args.length > 0 && isKeywordArgs(args[args.length - 1]) ? args.pop() as Record<string, unknown> : {};
@@ -249,7 +295,7 @@ class TreeCompiler {
         }
       });
       for (const key of Object.keys(keywords)) {
-        if (key === '__keywords' || key === 'caller') continue;
+        if (key === '__keywords' || (key === 'caller' && !declaresCaller)) continue;
         if (params.some(({ name }) => name === key)) {
           scope.set(key, keywords[key]);
           given.add(key);
@@ -262,7 +308,7 @@ class TreeCompiler {
       }
       scope.set('varargs', args.slice(params.length));
       scope.set('kwargs', extraKeywords);
-      scope.set('caller', keywords.caller);
+      if (!declaresCaller) scope.set('caller', keywords.caller);
       const out = new Output();
       body(scope, out);
       return out.text();
@@ -283,8 +329,23 @@ class TreeCompiler {
           return value === undefined ? operators.defined(value, name, line, column, scope.context.params) : value;
         };
       }
-      case 'LookupVal':
+      case 'LookupVal': {
+        const key = node.val as Node;
+        if (key.typename === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) {
+          // `order.id`: the key is checked once here, the lookup and the undefined check are one step.
+          const constant = key.value;
+          if (typeof constant === 'string' && isForbiddenName(constant)) {
+            return () => { throw sandboxViolation('a member named constructor, prototype or __*'); };
+          }
+          const target = this.expression(node.target as Node);
+          const [name, line, column] = [nodeName(node), node.lineno + 1, node.colno + 1];
+          return (scope) => {
+            const value = allowedMemberLookup(target(scope), constant);
+            return value === undefined ? operators.defined(value, name, line, column) : value;
+          };
+        }
         return this.strict(node, this.lenient(node));
+      }
       case 'FunCall':
         return this.call(node);
       case 'Filter':
@@ -321,8 +382,8 @@ class TreeCompiler {
       }
       case 'Group': {
         const items = children(node).map((child) => this.expression(child));
-        if (items.length === 1) return items[0];
-        return (scope) => items.map((item) => item(scope)); // a tuple
+        if (items.length === 1 && node.tuple !== true) return items[0];
+        return (scope) => tuple(items.map((item) => item(scope)));
       }
       case 'Array': {
         const items = children(node).map((child) => this.expression(child));
@@ -401,7 +462,13 @@ class TreeCompiler {
     const callee = this.expression(node.name as Node);
     const args = this.arguments(children(node.args as Node));
     const name = nodeName(node.name as Node);
-    return (scope) => safeCall(callee(scope), name, args(scope));
+    return (scope) => {
+      const target = callee(scope);
+      if (typeof target === 'object' && target !== null && RECURSE in target) {
+        return nestedCallOf(target as Record<symbol, (items: unknown) => unknown>, args(scope));
+      }
+      return safeCall(target, name, args(scope));
+    };
   }
 
   private filter(node: Node): Expression {
@@ -446,7 +513,8 @@ class TreeCompiler {
   }
 
   private dict(node: Node): Expression {
-    const pairs = children(node).map((pair) => [this.expression(pair.key as Node), this.expression(pair.value as Node)] as const);
+    // Storing an undefined value is not a use of it (xmlattr skips such entries, as in Jinja2).
+    const pairs = children(node).map((pair) => [this.expression(pair.key as Node), this.lenient(pair.value as Node)] as const);
     return (scope) => {
       reserve(pairs.length, 'list', 'a dict literal is too long');
       const dict: Record<string, unknown> = {};
@@ -471,6 +539,27 @@ const BINARY: Record<string, (left: unknown, right: unknown) => unknown> = {
   Pow: operators.power,
   Concat: operators.concat,
 };
+
+/** True when a statement of `body` (not of a nested loop or macro) binds a name. */
+function assignsInBody(body: Node): boolean {
+  const visit = (node: Node): boolean => {
+    if (node.typename === 'Set' || node.typename === 'Macro') return true;
+    if (node.typename === 'For' || node.typename === 'With' || typeof node.typename !== 'string') return false;
+    return (node.fields as string[]).some((field) => {
+      const child = node[field];
+      const list = Array.isArray(child) ? child : [child];
+      return list.some((entry) => typeof entry === 'object' && entry !== null && typeof (entry as Node).typename === 'string' && visit(entry as Node));
+    });
+  };
+  return visit(body);
+}
+
+/** Marks a recursive loop object: calling it renders the loop body over other items. */
+const RECURSE = Symbol('recurse');
+
+function nestedCallOf(loop: Record<symbol, (items: unknown) => unknown>, args: unknown[]): unknown {
+  return safeCall((items: unknown) => loop[RECURSE](items), 'loop', args);
+}
 
 /** `{{ value }}`: Python's str(); printing an undefined result is an error, as under StrictUndefined. */
 function printed(value: unknown): string {

@@ -1,8 +1,9 @@
 // Jinja2 filters that nunjucks lacks or implements differently. Each takes Jinja2's
 // signature, keyword arguments included (`map(attribute='id')`, `tojson(indent=2)`).
+import runtime from 'nunjucks/src/runtime';
 import { TemplateRenderError } from './errors';
 import { typeName } from './jinja-operators';
-import { isPlainDict, pyJsonDumps, pyQuote, pyRepr, pyStr, truthy } from './python-values';
+import { isPlainDict, pyJsonDumps, pyQuote, pyRepr, pyStr, truthy, tuple } from './python-values';
 import { reserve } from './render-budget';
 import { safeAttrGetter, safeMemberLookup } from './sandbox';
 
@@ -172,7 +173,7 @@ function groupBy(value: unknown, attribute: unknown, fallback: unknown, caseSens
       last.list.push(item);
     } else {
       const list = [item];
-      groups.push(Object.assign([real(item), list], { grouper: real(item), list }));
+      groups.push(Object.assign(tuple([real(item), list]), { grouper: real(item), list }));
     }
   }
   return groups;
@@ -286,7 +287,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   }),
   join: filter(['value', 'd', 'attribute'], { d: '' }, ({ value, d, attribute }) => joinBounded(items(value).map(attributeOrSelf(attribute)), pyStr(d))),
   list: filter(['value'], {}, ({ value }) => [...items(value)]),
-  items: filter(['value'], {}, ({ value }) => (value === null || value === undefined ? [] : isPlainDict(value) ? Object.entries(value)
+  items: filter(['value'], {}, ({ value }) => (value === null || value === undefined ? [] : isPlainDict(value) ? Object.entries(value).map((pair) => tuple(pair))
     : (() => { throw new TemplateRenderError(`items: '${typeName(value)}' is not a mapping`); })())),
   length: filter(['value'], {}, ({ value }) => {
     if (typeof value === 'string' || Array.isArray(value)) return value.length;
@@ -328,6 +329,43 @@ export const JINJA_FILTERS: Record<string, Filter> = {
       : lines[0] + (lines.length > 1 ? `\n${lines.slice(1).map((line) => (line === '' ? line : indention + line)).join('\n')}` : '');
     if (first) text = indention + text;
     return text;
+  }),
+  escape: filter(['value'], {}, ({ value }) => escapeFilter(value)),
+  forceescape: filter(['value'], {}, ({ value }) => runtime.markSafe(escapeHtml(pyStr(value)))),
+  filesizeformat: filter(['value', 'binary'], { binary: false }, ({ value, binary }) => fileSize(value, binary)),
+  xmlattr: filter(['d', 'autospace'], { autospace: true }, ({ d, autospace }) => {
+    if (!isPlainDict(d)) throw new TemplateRenderError('xmlattr: expects a mapping');
+    const pairs = Object.keys(d).filter((key) => d[key] !== null && d[key] !== undefined)
+      .map((key) => `${escapeHtml(key)}="${escapeHtml(pyStr(d[key]))}"`).join(' ');
+    return runtime.markSafe(autospace && pairs ? ` ${pairs}` : pairs);
+  }),
+  wordwrap: filter(['s', 'width', 'break_long_words', 'wrapstring', 'break_on_hyphens'],
+    { width: 79, break_long_words: true, wrapstring: null, break_on_hyphens: true },
+    ({ s, width, break_long_words, wrapstring, break_on_hyphens }) => {
+      const newline = wrapstring === null || wrapstring === undefined ? '\n' : pyStr(wrapstring);
+      const wrap = (line: string) => wrapLine(line, Number(width), truthy(break_long_words), truthy(break_on_hyphens)).join(newline);
+      return splitLines(pyStr(s)).map(wrap).join(newline);
+    }),
+  urlize: filter(['value', 'trim_url_limit', 'nofollow', 'target', 'rel', 'extra_schemes'],
+    { trim_url_limit: null, nofollow: false, target: null, rel: null, extra_schemes: null },
+    ({ value, trim_url_limit, nofollow, target, rel, extra_schemes }) => {
+      const relParts = new Set(pyStr(rel ?? '').split(/\s+/).filter((part) => part !== ''));
+      if (nofollow) relParts.add('nofollow');
+      relParts.add('noopener'); // Jinja2's default urlize.rel policy
+      const schemes = Array.isArray(extra_schemes) ? extra_schemes.map((scheme) => pyStr(scheme)) : [];
+      return urlize(pyStr(value), trim_url_limit, [...relParts].sort().join(' '), target, schemes);
+    }),
+  dictsort: filter(['value', 'case_sensitive', 'by', 'reverse'], { case_sensitive: false, by: 'key', reverse: false }, ({ value, case_sensitive, by, reverse }) => {
+    if (!isPlainDict(value)) throw new TemplateRenderError('dictsort: you can only sort by either "key" or "value" of a mapping');
+    if (by !== 'key' && by !== 'value') throw new TemplateRenderError('dictsort: you can only sort by either "key" or "value"');
+    const position = by === 'key' ? 0 : 1;
+    const key = (pair: unknown[]) => {
+      const part = pair[position];
+      return !case_sensitive && typeof part === 'string' ? part.toLowerCase() : part;
+    };
+    const pairs = Object.entries(value).map((pair) => tuple(pair));
+    pairs.sort((a, b) => order(key(a), key(b)));
+    return reverse ? pairs.reverse() : pairs;
   }),
   sort: filter(['value', 'reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false }, ({ value, reverse, case_sensitive, attribute }) => {
     const key = sortKey(case_sensitive, attribute);
@@ -381,6 +419,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   }),
 };
 JINJA_FILTERS.d = JINJA_FILTERS.default;
+JINJA_FILTERS.e = JINJA_FILTERS.escape;
 JINJA_FILTERS.count = JINJA_FILTERS.length;
 
 /** Python's str.splitlines(): no empty last line for a trailing line break. */
@@ -388,6 +427,116 @@ function splitLines(text: string): string[] {
   const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+
+/** markupsafe's escape (`&#34;`, `&#39;` for quotes). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
+}
+
+/** The escape filter: text already marked safe stays as it is; the result is marked safe. */
+function escapeFilter(value: unknown): unknown {
+  return value instanceof runtime.SafeString ? value : runtime.markSafe(escapeHtml(value === null || value === undefined ? '' : pyStr(value)));
+}
+
+const FILE_SIZE_PREFIXES = ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+
+/** Jinja2's filesizeformat: decimal (kB) or binary (KiB) prefixes, one decimal. */
+function fileSize(value: unknown, binary: unknown): string {
+  const bytes = Number(value);
+  const base = binary ? 1024 : 1000;
+  if (bytes === 1) return '1 Byte';
+  if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+  let unit = base;
+  let prefix = '';
+  for (let i = 0; i < FILE_SIZE_PREFIXES.length; i++) {
+    unit = base ** (i + 2);
+    prefix = binary ? `${FILE_SIZE_PREFIXES[i].toUpperCase()}iB` : `${FILE_SIZE_PREFIXES[i]}B`;
+    if (bytes < unit) break;
+  }
+  return `${((base * bytes) / unit).toFixed(1)} ${prefix}`;
+}
+
+/** Python's textwrap.wrap as Jinja2's wordwrap calls it (no tab expansion, whitespace kept). */
+function wrapLine(line: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean): string[] {
+  const chunks = line.split(/(\s+)/).filter((chunk) => chunk !== '')
+    .flatMap((chunk) => (breakOnHyphens && !/^\s/.test(chunk) ? chunk.split(/(?<=\w-)(?=\w)/) : [chunk]));
+  const lines: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  const flush = () => {
+    while (current.length > 0 && /^\s+$/.test(current[current.length - 1])) length -= current.pop()!.length;
+    if (current.length > 0) lines.push(current.join(''));
+    current = [];
+    length = 0;
+  };
+  for (let chunk of chunks) {
+    if (current.length === 0 && /^\s+$/.test(chunk) && lines.length > 0) continue; // no leading blanks on a new line
+    while (breakLongWords && chunk.length > width && !/^\s/.test(chunk)) {
+      const room = Math.max(1, width - length);
+      current.push(chunk.slice(0, room));
+      chunk = chunk.slice(room);
+      flush();
+    }
+    if (length + chunk.length > width && current.length > 0) {
+      flush();
+      if (/^\s+$/.test(chunk)) continue;
+    }
+    current.push(chunk);
+    length += chunk.length;
+  }
+  flush();
+  return lines;
+}
+
+const URL_PATTERN = new RegExp('^((https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)'
+  + '|(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}]))(?::[\\d]{1,5})?)(?:[/?#]\\S*)?$', 'i');
+const EMAIL_PATTERN = /^\S+@\w[\w.-]*\.\w+$/;
+
+/** Jinja2's urlize: links for URLs and e-mail addresses in (escaped) text, rel="noopener" by default. */
+function urlize(text: string, trimLimit: unknown, rel: string, target: unknown, extraSchemes: readonly string[]): string {
+  const trim = (url: string) => (typeof trimLimit === 'number' && url.length > trimLimit ? `${url.slice(0, trimLimit)}...` : url);
+  const relAttr = rel ? ` rel="${escapeHtml(rel)}"` : '';
+  const targetAttr = target ? ` target="${escapeHtml(pyStr(target))}"` : '';
+  return escapeHtml(text).split(/(\s+)/).map((word) => {
+    let head = '';
+    let middle = word;
+    let tail = '';
+    const lead = /^([(<]|&lt;)+/.exec(middle);
+    if (lead) {
+      head = lead[0];
+      middle = middle.slice(head.length);
+    }
+    const trailing = /([)>.,\n]|&gt;)+$/.exec(middle);
+    if (trailing) {
+      tail = trailing[0];
+      middle = middle.slice(0, trailing.index);
+    }
+    for (const [open, close] of [['(', ')'], ['<', '>'], ['&lt;', '&gt;']]) {
+      const opens = middle.split(open).length - 1;
+      if (opens <= middle.split(close).length - 1) continue;
+      for (let moved = 0; moved < Math.min(opens, tail.split(close).length - 1); moved++) {
+        const end = tail.indexOf(close) + close.length;
+        middle += tail.slice(0, end);
+        tail = tail.slice(end);
+      }
+    }
+    if (URL_PATTERN.test(middle)) {
+      const href = middle.startsWith('https://') || middle.startsWith('http://') ? middle : `https://${middle}`;
+      middle = `<a href="${href}"${relAttr}${targetAttr}>${trim(middle)}</a>`;
+    } else if (middle.startsWith('mailto:') && EMAIL_PATTERN.test(middle.slice(7))) {
+      middle = `<a href="${middle}">${middle.slice(7)}</a>`;
+    } else if (middle.includes('@') && !middle.startsWith('www.') && !middle.includes(':') && EMAIL_PATTERN.test(middle)) {
+      middle = `<a href="mailto:${middle}">${middle}</a>`;
+    } else {
+      for (const scheme of extraSchemes) {
+        if (middle !== scheme && middle.startsWith(scheme)) middle = `<a href="${middle}"${relAttr}${targetAttr}>${middle}</a>`;
+      }
+    }
+    return head + middle + tail;
+  }).join('');
 }
 
 /** `items.join(separator)` with the result's length checked before it is built. */
@@ -408,6 +557,10 @@ const SIZE_ARGUMENTS: Record<string, { readonly index: number; readonly keyword:
   slice: { index: 1, keyword: 'slices', kind: 'list' },
   wordwrap: { index: 1, keyword: 'width', kind: 'string' },
 };
+
+export function hasSizeArguments(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(SIZE_ARGUMENTS, name);
+}
 
 /** Refuses a filter call whose size argument (times the lines it applies to) is too large. */
 export function checkSizeArguments(name: string, args: readonly unknown[]): void {

@@ -24,10 +24,16 @@ export class Scope {
     this.variables.set(name, value);
   }
 
+  /** Forgets this scope's own variables (a loop's scope, at the start of each iteration). */
+  clear(): void {
+    this.variables.clear();
+  }
+
   /** Own data only: nothing is read through a prototype. */
   lookup(name: string): unknown {
     for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) {
-      if (scope.variables.has(name)) return scope.variables.get(name);
+      const value = scope.variables.get(name);
+      if (value !== undefined || scope.variables.has(name)) return value;
     }
     const { params, globals } = this.context;
     if (hasOwn(params, name)) return params[name];

@@ -16,7 +16,7 @@ export const JINJA_TESTS: Record<string, Test> = {
   'boolean': (value) => typeof value === 'boolean',
   'true': (value) => value === true,
   'false': (value) => value === false,
-  'number': (value) => typeof value === 'number',
+  'number': (value) => typeof value === 'number' || typeof value === 'boolean', // a bool is an int in Python
   'integer': (value) => Number.isInteger(value),
   'float': (value) => typeof value === 'number' && !Number.isInteger(value),
   'string': (value) => typeof value === 'string',

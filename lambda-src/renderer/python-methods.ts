@@ -1,6 +1,6 @@
 // The Python methods Jinja2 templates call on strings, lists and dicts (`name.upper()`,
 // `d.items()`, `xs.append(x)`). Only these, no JavaScript prototype methods, are reachable.
-import { isPlainDict, pyStr } from './python-values';
+import { isPlainDict, pyStr, tuple } from './python-values';
 import { charged, reserve } from './render-budget';
 
 type Method = (self: never, ...args: never[]) => unknown;
@@ -52,7 +52,7 @@ const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknow
 };
 
 const DICT_METHODS: Record<string, (self: Record<string, unknown>, ...args: never[]) => unknown> = {
-  items: (self) => Object.keys(self).map((key) => [key, self[key]]),
+  items: (self) => Object.keys(self).map((key) => tuple([key, self[key]])),
   keys: (self) => Object.keys(self),
   values: (self) => Object.values(self),
   get: (self, key: string, fallback: unknown = null) => (Object.prototype.hasOwnProperty.call(self, key) ? self[key] : fallback),

@@ -32,6 +32,18 @@ class BoundedText {
 
 export const hasOwn = (obj: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
+/** Lists that are Python tuples (`(1, 2)`, `dict.items()` pairs): they print as `(1, 2)`. */
+const TUPLES = new WeakSet<unknown[]>();
+
+export function tuple<T extends unknown[]>(items: T): T {
+  TUPLES.add(items);
+  return items;
+}
+
+export function isTuple(value: unknown): boolean {
+  return Array.isArray(value) && TUPLES.has(value);
+}
+
 /** Python's truth value: empty list, dict and string, 0, None and False are false. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) {
@@ -79,12 +91,13 @@ export function pyRepr(value: unknown): string {
 
 function reprInto(value: unknown, out: BoundedText): void {
   if (Array.isArray(value)) {
-    out.add('[');
+    const isTupleValue = TUPLES.has(value);
+    out.add(isTupleValue ? '(' : '[');
     value.forEach((item, index) => {
       if (index > 0) out.add(', ');
       reprInto(item, out);
     });
-    out.add(']');
+    out.add(isTupleValue ? (value.length === 1 ? ',)' : ')') : ']');
   } else if (isPlainDict(value)) {
     out.add('{');
     Object.keys(value).forEach((key, index) => {
@@ -152,6 +165,7 @@ export function pyJsonDumps(value: unknown, indent?: number | string): string {
   if (typeof indent === 'number' && !(indent <= renderLimits().maxStringLength)) {
     throw limitExceeded('maxStringLength', 'tojson indent is too wide');
   }
+  if (typeof value === 'string' && value.length < 4096) return pyJsonString(value); // the common case, without a buffer
   const unit = typeof indent === 'number' ? ' '.repeat(Math.max(0, indent)) : indent;
   const out = new BoundedText('the JSON text is too long');
   dumps(value, unit, '', out);

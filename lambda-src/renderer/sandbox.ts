@@ -28,16 +28,25 @@ export function sandboxViolation(what: string): TemplateRenderError {
 
 /** `obj.key` and `obj[key]`. Keys may be computed from params or secrets: messages never quote them. */
 export function safeMemberLookup(obj: unknown, key: unknown): unknown {
+  const property: string | number = typeof key === 'number' ? key : String(key);
+  if (typeof property === 'string' && isForbiddenName(property)) {
+    throw sandboxViolation('a member named constructor, prototype or __*');
+  }
+  return allowedMemberLookup(obj, property);
+}
+
+/**
+ * The lookup for a key already known not to be forbidden: a literal key the template compiler
+ * checked once (`order.id`), or one safeMemberLookup checked.
+ */
+export function allowedMemberLookup(obj: unknown, key: string | number): unknown {
   if (obj === undefined || obj === null) {
     return undefined;
   }
   if (typeof obj === 'function') {
     throw sandboxViolation('attributes of a function');
   }
-  let property: string | number = typeof key === 'number' ? key : String(key);
-  if (typeof property === 'string' && isForbiddenName(property)) {
-    throw sandboxViolation('a member named constructor, prototype or __*');
-  }
+  let property = key;
   const isSequence = typeof obj === 'string' || Array.isArray(obj);
   if (typeof property === 'number' && property < 0 && isSequence) {
     property += (obj as string | unknown[]).length; // Python negative index

@@ -6,7 +6,7 @@ import builtinFilters from 'nunjucks/src/filters';
 import makeGlobals from 'nunjucks/src/globals';
 import builtinTests from 'nunjucks/src/tests';
 import { TemplateRenderError } from './errors';
-import { checkSizeArguments, dictGlobal, JINJA_FILTERS, type FilterContext } from './jinja-filters';
+import { checkSizeArguments, dictGlobal, hasSizeArguments, JINJA_FILTERS, type FilterContext } from './jinja-filters';
 import { JINJA_TESTS } from './jinja-tests';
 import { charged, step } from './render-budget';
 
@@ -71,6 +71,12 @@ function lookup<T>(table: Record<string, T>, name: string, kind: string): T {
 
 function budgeted(name: string, filter: Filter): Filter {
   const what = `filter ${name} built a value too large`;
+  if (!hasSizeArguments(name)) {
+    return function (this: FilterContext, ...args: unknown[]) {
+      step();
+      return charged(filter.apply(this, args), what);
+    };
+  }
   return function (this: FilterContext, ...args: unknown[]) {
     step();
     checkSizeArguments(name, args);

@@ -18,6 +18,9 @@ declare module 'nunjucks/src/runtime' {
     /** Jinja2 operators the patched compiler emits calls to (jinja-operators.ts). */
     jinja?: object;
     Frame: { prototype: { set(name: string, value: unknown, resolveUp?: boolean): void } };
+    /** Text marked safe (escape, safe filters): autoescape leaves it as it is. */
+    SafeString: new (text: string) => object;
+    markSafe(text: string): object;
   }
   const runtime: Runtime;
   export default runtime;
@@ -34,7 +37,7 @@ declare module 'nunjucks/src/nodes' {
     new (lineno: number, colno: number, ...fields: unknown[]): Node;
     extend(typename: string, members?: object): NodeClass;
   }
-  const nodes: {
+  const nodes: Record<'Dict' | 'Pair' | 'Capture' | 'Filter' | 'Output' | 'Block' | 'For' | 'TemplateData', NodeClass> & {
     Node: NodeClass;
     Symbol: NodeClass;
     Literal: NodeClass;

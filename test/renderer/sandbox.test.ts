@@ -60,7 +60,8 @@ describe('sandbox', () => {
   });
 
   test('sandbox refusals say so', () => {
-    expect(() => renderTemplate('{{ range.constructor }}', {}, 'url')).toThrow(/url: sandbox: access to attributes of a function/);
+    expect(() => renderTemplate('{{ range.name }}', {}, 'url')).toThrow(/url: sandbox: access to attributes of a function/);
+    expect(() => renderTemplate('{{ range.constructor }}', {}, 'url')).toThrow(/url: sandbox: access to a member named constructor/);
     expect(() => renderTemplate("{{ ''.constructor }}", {}, 'url')).toThrow(/sandbox: access to a member named constructor, prototype or __\* is not allowed/);
     expect(() => renderTemplate('{% set __proto__ = 1 %}', {}, 'url')).toThrow(/sandbox: '__proto__' cannot be used as a name/);
   });

@@ -22,7 +22,6 @@ const KNOWN_DIFFERENCES: Record<string, { readonly renderer: string | Error; rea
   'round': { renderer: '2.57 8 7', why: 'JavaScript has one number type: whole floats print without ".0"' },
   'integer division prints a float': { renderer: '3.5 2', why: 'same: 4 / 2 is 2, not 2.0' },
   'attr': { renderer: 'ann@example.com', why: 'attr() also reads dict keys (Jinja2 reads only Python attributes)' },
-  'dict literal closing before }}': { renderer: new Error('unexpected token: }}'), why: "nunjucks' lexer ends the tag at the first }}: write {'a': {} }" },
 };
 
 describe(`Jinja2 compatibility (expected outputs from ${generatedBy})`, () => {
