@@ -461,35 +461,47 @@ function fileSize(value: unknown, binary: unknown): string {
 
 /** Python's textwrap.wrap as Jinja2's wordwrap calls it (no tab expansion, whitespace kept). */
 function wrapLine(line: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean): string[] {
-  const chunks = line.split(/(\s+)/).filter((chunk) => chunk !== '')
-    .flatMap((chunk) => (breakOnHyphens && !/^\s/.test(chunk) ? chunk.split(/(?<=\w-)(?=\w)/) : [chunk]));
+  const blank = (chunk: string) => BLANK.test(chunk);
+  const chunks: string[] = [];
+  for (const chunk of line.split(/(\s+)/)) {
+    if (chunk === '') continue;
+    if (breakOnHyphens && chunk.includes('-') && !blank(chunk)) {
+      for (const part of chunk.split(/(?<=\w-)(?=\w)/)) chunks.push(part);
+    } else {
+      chunks.push(chunk);
+    }
+  }
   const lines: string[] = [];
-  let current: string[] = [];
-  let length = 0;
+  let current = '';
+  let spaces = 0; // trailing blanks of `current`, dropped at a line's end
   const flush = () => {
-    while (current.length > 0 && /^\s+$/.test(current[current.length - 1])) length -= current.pop()!.length;
-    if (current.length > 0) lines.push(current.join(''));
-    current = [];
-    length = 0;
+    const text = current.slice(0, current.length - spaces);
+    if (text !== '') lines.push(text);
+    current = '';
+    spaces = 0;
   };
   for (let chunk of chunks) {
-    if (current.length === 0 && /^\s+$/.test(chunk) && lines.length > 0) continue; // no leading blanks on a new line
-    while (breakLongWords && chunk.length > width && !/^\s/.test(chunk)) {
-      const room = Math.max(1, width - length);
-      current.push(chunk.slice(0, room));
+    const isBlank = blank(chunk);
+    if (current === '' && isBlank && lines.length > 0) continue; // no leading blanks on a new line
+    while (breakLongWords && !isBlank && chunk.length > width) {
+      const room = Math.max(1, width - current.length);
+      current += chunk.slice(0, room);
+      spaces = 0;
       chunk = chunk.slice(room);
       flush();
     }
-    if (length + chunk.length > width && current.length > 0) {
+    if (current.length + chunk.length > width && current !== '') {
       flush();
-      if (/^\s+$/.test(chunk)) continue;
+      if (isBlank) continue;
     }
-    current.push(chunk);
-    length += chunk.length;
+    current += chunk;
+    spaces = isBlank ? spaces + chunk.length : 0;
   }
   flush();
   return lines;
 }
+
+const BLANK = /^\s+$/;
 
 const URL_PATTERN = new RegExp('^((https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)'
   + '|(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}]))(?::[\\d]{1,5})?)(?:[/?#]\\S*)?$', 'i');

@@ -71,6 +71,25 @@ describe.each(ATTACKS)('%s', (_, template, limit) => {
   });
 });
 
+// Filters that scan text must stay linear (no catastrophic regular expressions, no quadratic
+// loops): each of these runs over about a megabyte and finishes well inside the budget.
+test.each([
+  ['urlize on one long word', "{{ ('a' * 1000000 ~ '.com') | urlize | length }}"],
+  ['urlize on a long dotted host', "{{ ('www.' ~ 'a.' * 500000 ~ '!') | urlize | length }}"],
+  ['urlize on nested brackets', "{{ ('(' * 500000 ~ 'x' ~ ')' * 500000) | urlize | length }}"],
+  ['urlize on a long e-mail-like word', "{{ ('a@' ~ 'b.' * 500000 ~ '!') | urlize | length }}"],
+  ['wordwrap of many words', "{{ ('a ' * 500000) | wordwrap(3) | length }}"],
+  ['wordwrap of hyphenated words', "{{ ('a-' * 500000) | wordwrap(3) | length }}"],
+  ['striptags on unclosed tags', "{{ ('<' * 500000) | striptags | length }}"],
+  ['striptags on entity-like text', "{{ ('&#' * 500000) | striptags | length }}"],
+  ['trim on long blanks', "{{ (' ' * 1000000 ~ 'x' ~ ' ' * 1000000) | trim | length }}"],
+  ['title on long text', "{{ ('a-' * 500000) | title | length }}"],
+])('%s stays linear', (_, template) => {
+  const { result, ms } = outcome(template);
+  expect(typeof result).toBe('string');
+  expect(ms).toBeLessThan(SECONDS);
+});
+
 test('limits are per render: a render is charged from zero', () => {
   const loop = '{% for i in range(60000) %}{% endfor %}done';
   for (let i = 0; i < 30; i++) {
