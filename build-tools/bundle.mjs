@@ -31,6 +31,26 @@ const withoutHttp = {
 };
 
 /**
+ * Parts of undici the renderer cannot reach, left out so V8 does not parse them at every cold
+ * start: the HTTP/2 client (the agent never allows h2) and fetch's body extraction (only used
+ * for FormData request bodies; the renderer sends strings). Each is replaced by a function
+ * that throws, should that ever change.
+ */
+const withoutUnusedUndici = {
+  name: 'without-unused-undici',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\/client-h2\.js$|^\.\.\/web\/fetch\/body\.js$/ }, ({ path, importer }) =>
+      (/[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client(-h1)?\.js$/.test(importer) ? { path, namespace: 'without-unused-undici' } : undefined));
+    esbuild.onLoad({ filter: /.*/, namespace: 'without-unused-undici' }, ({ path }) => ({
+      contents: path.endsWith('client-h2.js')
+        ? "module.exports = () => { throw new Error('the renderer does not use HTTP/2'); };"
+        : "module.exports = { extractBody() { throw new Error('the renderer sends no FormData bodies'); } };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * undici embeds its HTTP parser twice (SIMD and fallback) as 72 KB base64 strings, which V8 must
  * scan and intern when it compiles the bundle, at every cold start, before any request. Written
  * next to the bundle as .wasm files instead, read when the first connection needs a parser.
@@ -84,7 +104,7 @@ const bundles = {
     outfile: 'assets/renderer/index.js',
     target: 'node22',
     external: [...common.external, '@aws-sdk/client-secrets-manager'],
-    plugins: [withoutHttp2, withoutHttp, llhttpWasmFiles('assets/renderer')],
+    plugins: [withoutHttp2, withoutHttp, withoutUnusedUndici, llhttpWasmFiles('assets/renderer')],
   },
   'template-seeder': {
     entryPoints: ['lambda-src/template-seeder/index.ts'],
