@@ -1,8 +1,9 @@
-// No template text may become JavaScript: nunjucks compiles templates to JavaScript source, so
-// every name and literal of a template is generated here full of quotes, backticks, `${`,
-// backslashes, line breaks (U+2028/2029 included) and escape sequences, in every position the
-// compiler writes one, and each render must either fail with TemplateRenderError or print exactly
-// what Jinja2 would. Each fragment pool holds code that would set the canary if it ever ran.
+// No template text may become JavaScript. The renderer generates no code from templates (ADR 1);
+// this suite keeps that true whatever the engine: every name and literal of a template is
+// generated full of quotes, backticks, `${`, backslashes, line breaks (U+2028/2029 included) and
+// escape sequences, in every position a compiler would write one, and each render must either
+// fail with TemplateRenderError or print exactly what Jinja2 would. The fragment pool holds code
+// that would set the canary if it ever ran.
 import fc from 'fast-check';
 import { renderTemplate } from '../../lambda-src/renderer/render';
 import { isForbiddenName } from '../../lambda-src/renderer/sandbox';
