@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { ParsedTemplate, parseTemplateText, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError } from './private/template-file-format';
 import { ValidationError } from './private/validation-error';
-import { HttpMethod, PlainTemplate, TemplateRules } from './template-model';
+import { HttpMethod, PlainTemplate, RateLimit, TemplateRules } from './template-model';
 
 /**
  * The fields of a request template. `url`, header values and `payload` are Jinja2 templates
@@ -54,6 +54,14 @@ export interface ApiTemplateProps {
    * @default - none
    */
   readonly description?: string;
+
+  /**
+   * Calls per second allowed to this template's API across every execution, batch item and
+   * renderer instance (a token bucket in DynamoDB; the construct adds its table).
+   *
+   * @default - no limit
+   */
+  readonly rateLimit?: RateLimit;
 }
 
 /**
@@ -158,6 +166,12 @@ export class ApiTemplate {
    * @default - none
    */
   public readonly description?: string;
+  /**
+   * Calls per second allowed across every caller.
+   *
+   * @default - no limit
+   */
+  public readonly rateLimit?: RateLimit;
   /** Where the template comes from, as error messages name it (`ApiTemplate 'x' GET`, `file.yaml#2 ('x' GET)`). */
   public readonly source: string;
 
@@ -172,6 +186,7 @@ export class ApiTemplate {
     this.payload = template.payload;
     this.timeout = template.timeoutMs === undefined ? undefined : Duration.millis(template.timeoutMs);
     this.description = template.description;
+    this.rateLimit = template.rateLimit === undefined ? undefined : { ...template.rateLimit };
     this.source = source;
   }
 }

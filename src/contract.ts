@@ -22,6 +22,8 @@ export class TemplateAttribute {
   public static readonly TIMEOUT_MS = 'timeoutMs';
   /** What the template is for (never sent). */
   public static readonly DESCRIPTION = 'description';
+  /** Rate limit shared by every caller: a map `{ perSecond, burst? }`. */
+  public static readonly RATE_LIMIT = 'rateLimit';
 
   private constructor() {}
 }
@@ -52,6 +54,8 @@ export class ApiCallerErrors {
   public static readonly API_CALL_FAILED = 'ApiCallFailed';
   /** A secret a template uses could not be read from Secrets Manager (access denied, deleted, throttled after the SDK's retries). */
   public static readonly SECRET_UNAVAILABLE = 'SecretUnavailableError';
+  /** The template's rate limit has no token for the call within the wait the renderer allows; retried with back-off. */
+  public static readonly RATE_LIMITED = 'RateLimitedError';
   /** The execution input lacks a string `templateName` or `method` (raised by the workflow when input validation is on). */
   public static readonly INVALID_INPUT = 'InvalidInput';
 
@@ -82,6 +86,10 @@ export class RendererEnvironment {
   public static readonly SECRETS_CACHE_TTL_SECONDS = 'SECRETS_CACHE_TTL_SECONDS';
   /** Name of the header carrying the execution's idempotency key on every call; unset means none. */
   public static readonly IDEMPOTENCY_KEY_HEADER = 'IDEMPOTENCY_KEY_HEADER';
+  /** Name of the DynamoDB table holding the rate limits' token buckets; unset means templates may not set `rateLimit`. */
+  public static readonly RATE_LIMIT_TABLE = 'RATE_LIMIT_TABLE';
+  /** CloudWatch namespace of the Embedded Metric Format fields on the call log line; unset means no metrics. */
+  public static readonly METRICS_NAMESPACE = 'METRICS_NAMESPACE';
   /**
    * JSON object of render limits overriding the defaults (`maxSteps`, `maxCallDepth`, `maxNesting`,
    * `maxStringLength`, `maxListLength`, `maxTotalAllocation`, `timeoutMs`).

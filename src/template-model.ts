@@ -43,8 +43,10 @@ export class TemplateField {
   public static readonly TIMEOUT = 'timeout';
   /** What the template is for (never sent). */
   public static readonly DESCRIPTION = 'description';
+  /** Calls per second allowed to the template's API, across every caller (`{ perSecond, burst? }`). */
+  public static readonly RATE_LIMIT = 'rateLimit';
   /** Every field, in the order problems are reported. */
-  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description']) as string[];
+  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description', 'rateLimit']) as string[];
 
   private constructor() {}
 }
@@ -91,6 +93,8 @@ export class TemplateLimits {
   public static readonly MIN_TIMEOUT_MS = 1;
   /** Longest call timeout, in milliseconds: Lambda's own maximum run time, 15 minutes. */
   public static readonly MAX_TIMEOUT_MS = 15 * 60 * 1000;
+  /** Highest `rateLimit.perSecond` (and `rateLimit.burst`): one DynamoDB item serves about 1,000 writes a second. */
+  public static readonly MAX_RATE_PER_SECOND = 1000;
   /** What a header name may be: an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~). */
   public static readonly HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
@@ -122,6 +126,22 @@ export class RendererDefaults {
   public static readonly SECRETS_CACHE_TTL_SECONDS = 300;
 
   private constructor() {}
+}
+
+/**
+ * A rate limit shared by every call of a template (every execution, batch item and Lambda
+ * instance): a token bucket refilled at `perSecond` tokens a second, holding at most `burst`.
+ */
+export interface RateLimit {
+  /** Calls per second, more than 0 (0.5 is one call every two seconds), at most 1000. */
+  readonly perSecond: number;
+  /**
+   * Calls allowed at once after a quiet period, on top of the steady rate (a whole number from 1 to 1000).
+   * No one-second window holds more than `perSecond + burst` calls.
+   *
+   * @default 1
+   */
+  readonly burst?: number;
 }
 
 /**
@@ -158,6 +178,12 @@ export interface PlainTemplate {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Calls per second allowed across every caller of the template.
+   *
+   * @default - no limit
+   */
+  readonly rateLimit?: RateLimit;
 }
 
 /**
@@ -191,6 +217,7 @@ export class TemplateRules {
     const payload = present(fields.payload);
     const timeoutMs = present(fields.timeoutMs);
     const description = present(fields.description);
+    const rateLimit = present(fields.rateLimit);
 
     const nameProblem = requiredString(name, TemplateLimits.MAX_NAME_CHARS);
     if (nameProblem !== undefined) add(TemplateField.NAME, nameProblem);
@@ -241,6 +268,10 @@ export class TemplateRules {
 
     if (description !== undefined && typeof description !== 'string') {
       add(TemplateField.DESCRIPTION, 'must be a string');
+    }
+
+    if (rateLimit !== undefined) {
+      rateLimitProblems(rateLimit).forEach(message => add(TemplateField.RATE_LIMIT, message));
     }
     return problems;
   }
@@ -296,6 +327,20 @@ function headerProblems(entries: Array<[string, unknown]>): string[] {
     } else if (value.length > TemplateLimits.MAX_HEADER_VALUE_CHARS) {
       problems.push(`${quoted(name)} has a value longer than ${TemplateLimits.MAX_HEADER_VALUE_CHARS} characters`);
     }
+  }
+  return problems;
+}
+
+function rateLimitProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['must be a map with perSecond (and optionally burst)'];
+  const { perSecond, burst, ...others } = value as Record<string, unknown>;
+  const problems = Object.keys(others).map(key => `has an unknown field ${quoted(key)} (fields: perSecond, burst)`);
+  const max = TemplateLimits.MAX_RATE_PER_SECOND;
+  if (typeof perSecond !== 'number' || !Number.isFinite(perSecond) || perSecond <= 0 || perSecond > max) {
+    problems.push(`perSecond must be a number above 0 and at most ${max}, got ${typeof perSecond === 'number' ? perSecond : described(perSecond)}`);
+  }
+  if (burst !== undefined && burst !== null && (typeof burst !== 'number' || !Number.isInteger(burst) || burst < 1 || burst > max)) {
+    problems.push(`burst must be a whole number from 1 to ${max}, got ${typeof burst === 'number' ? burst : described(burst)}`);
   }
   return problems;
 }

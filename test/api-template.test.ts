@@ -86,7 +86,7 @@ describe('ApiTemplate.fromFile', () => {
   test.each([
     ['missing.yaml', null, /missing\.yaml: no such template file/],
     ['nourl.yaml', 'name: a\nmethod: GET\n', /nourl\.yaml \('a' GET\)\.url: is missing or empty/],
-    ['extra.yaml', 'name: a\nmethod: GET\nurl: https://a\nbody: x\n', /extra\.yaml\.body: unknown field body \(fields: name, method, url, headers, payload, timeout, description\)/],
+    ['extra.yaml', 'name: a\nmethod: GET\nurl: https://a\nbody: x\n', /extra\.yaml\.body: unknown field body \(fields: name, method, url, headers, payload, timeout, description, /],
     ['timeout.yaml', 'name: a\nmethod: GET\nurl: https://a\ntimeout: soon\n', /timeout\.yaml\.timeout: field timeout must be a duration like 500ms, 10s or 2m/],
     ['payload.yaml', 'name: a\nmethod: POST\nurl: https://a\npayload: { a: 1 }\n', /payload\.yaml \('a' POST\)\.payload: must be a string/],
     ['headers.yaml', 'name: a\nmethod: GET\nurl: https://a\nheaders: [a]\n', /headers\.yaml \('a' GET\)\.headers: must be a map of header name to string template/],

@@ -14,7 +14,7 @@ function formatError(text: string): format.TemplateFileFormatError | undefined {
 
 test('parse errors carry the source and the field', () => {
   expect(formatError('- name: a\n  method: GET\n  url: https://a\n- name: b\n  method: GET\n  url: https://b\n  header: {}\n')).toMatchObject({
-    name: 'TemplateFileFormatError', source: 'f.yaml#2', field: 'header', message: expect.stringMatching(/^f\.yaml#2: unknown field header \(fields: name, method, url, headers, payload, timeout, description\)/),
+    name: 'TemplateFileFormatError', source: 'f.yaml#2', field: 'header', message: expect.stringMatching(/^f\.yaml#2: unknown field header \(fields: name, method, url, headers, payload, timeout, description, /),
   });
   expect(formatError('name: a\nmethod: GET\nurl: https://a\ntimeout: soon\n')).toMatchObject({ field: 'timeout', message: expect.stringMatching(/duration like 500ms/) });
   expect(formatError('[1, 2]')).toMatchObject({ field: undefined, message: 'f.yaml#1: a template must be a mapping with name, method and url' });

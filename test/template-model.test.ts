@@ -31,6 +31,7 @@ interface FileTemplate {
   readonly payload?: unknown;
   readonly timeoutMs?: number;
   readonly description?: unknown;
+  readonly rateLimit?: unknown;
 }
 
 const GET: FileTemplate = { name: 'get-user', method: 'GET', url: 'https://api.example.com/users/{{ userId }}' };
@@ -81,6 +82,13 @@ const TABLE: Array<[string, FileTemplate, string | undefined, RendererDifference
   ['a timeout over 15 minutes', { ...GET, timeoutMs: TemplateLimits.MAX_TIMEOUT_MS + 1 }, TemplateField.TIMEOUT],
   ['a fractional timeout', { ...GET, timeoutMs: 1.5 }, TemplateField.TIMEOUT],
   ['a description that is not a string', { ...GET, description: 1 }, TemplateField.DESCRIPTION],
+  ['a rate limit with a burst', { ...GET, rateLimit: { perSecond: 5, burst: 10 } }, undefined],
+  ['a rate limit below one a second', { ...GET, rateLimit: { perSecond: 0.5 } }, undefined],
+  ['a rate limit that is not a map', { ...GET, rateLimit: 5 }, TemplateField.RATE_LIMIT],
+  ['a rate limit of 0', { ...GET, rateLimit: { perSecond: 0 } }, TemplateField.RATE_LIMIT],
+  ['a rate limit above the most', { ...GET, rateLimit: { perSecond: TemplateLimits.MAX_RATE_PER_SECOND + 1 } }, TemplateField.RATE_LIMIT],
+  ['a fractional burst', { ...GET, rateLimit: { perSecond: 5, burst: 1.5 } }, TemplateField.RATE_LIMIT],
+  ['a rate limit with an unknown field', { ...GET, rateLimit: { perSecond: 5, perMinute: 100 } }, TemplateField.RATE_LIMIT],
 ];
 
 const FIELD_OF_ATTRIBUTE: Record<string, string> = {
@@ -116,6 +124,7 @@ function viaApiTemplateOf(t: FileTemplate): Verdict {
     payload: t.payload as string,
     timeout: t.timeoutMs === undefined ? undefined : Duration.millis(t.timeoutMs),
     description: t.description as string,
+    rateLimit: t.rateLimit as never,
   }));
 }
 
@@ -156,13 +165,14 @@ function item(t: FileTemplate): Record<string, unknown> {
     [TemplateAttribute.PAYLOAD]: t.payload,
     [TemplateAttribute.TIMEOUT_MS]: t.timeoutMs,
     [TemplateAttribute.DESCRIPTION]: t.description,
+    [TemplateAttribute.RATE_LIMIT]: t.rateLimit,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 function viaSeeder(t: FileTemplate): Verdict {
   // CloudFormation hands every scalar property over as a string.
-  const seeded = { ...item(t), ...(t.timeoutMs === undefined ? {} : { [TemplateAttribute.TIMEOUT_MS]: String(t.timeoutMs) }) };
+  const seeded = { ...item(t), ...(t.timeoutMs === undefined ? {} : { [TemplateAttribute.TIMEOUT_MS]: String(t.timeoutMs) }), ...stringNumbers(t.rateLimit) };
   try {
     validTemplates({ TableName: 't', Templates: [seeded] });
     return 'accepted';
@@ -170,6 +180,12 @@ function viaSeeder(t: FileTemplate): Verdict {
     const attribute = /\): attribute (\w+) /.exec((error as Error).message)?.[1];
     return attribute === undefined ? `unnamed: ${(error as Error).message}` : fieldOfAttribute(attribute);
   }
+}
+
+/** A rate limit's numbers as CloudFormation hands them over: strings. */
+function stringNumbers(rateLimit: unknown): Record<string, unknown> {
+  if (typeof rateLimit !== 'object' || rateLimit === null) return {};
+  return { [TemplateAttribute.RATE_LIMIT]: Object.fromEntries(Object.entries(rateLimit).map(([key, value]) => [key, String(value)])) };
 }
 
 function viaRenderer(t: FileTemplate): Verdict {

@@ -80,6 +80,7 @@ export interface LocalTemplate {
   readonly payload?: string;
   readonly timeoutMs?: number;
   readonly description?: string;
+  readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
 }
 
 // StartExecution's name rule (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
@@ -191,6 +192,7 @@ export class LocalWorkflowRunner {
       [TemplateAttribute.PAYLOAD]: template.payload,
       [TemplateAttribute.TIMEOUT_MS]: template.timeoutMs,
       [TemplateAttribute.DESCRIPTION]: template.description,
+      [TemplateAttribute.RATE_LIMIT]: template.rateLimit,
     };
     let problems: string[];
     try {

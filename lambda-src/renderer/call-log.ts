@@ -2,6 +2,7 @@
 // request header values are replaced by a marker and sensitive headers by REDACTED; the whole
 // line then passes through the call's Redactor (redaction.ts), whatever field a secret is in.
 import type { RendererConfig } from './config';
+import { metricFields } from './metrics';
 import { REDACTED, type Redactor } from './redaction';
 
 export interface CallLogEntry {
@@ -14,6 +15,14 @@ export interface CallLogEntry {
   readonly error?: string;
   readonly requestHeaders?: Record<string, string>;
   readonly responseHeaders?: Record<string, string>;
+  /** Milliseconds the call waited for its slot under the template's rate limit (templates with one). */
+  readonly rateLimitWaitMs?: number;
+}
+
+/** The call's metrics (metrics.ts), written as Embedded Metric Format fields of the same line. */
+export interface CallLogMetrics {
+  readonly namespace: string;
+  readonly timeToFirstByteMs?: number;
 }
 
 /** Stands for a header value rendered from params. */
@@ -64,7 +73,8 @@ export function loggedResponseHeaders(headers: Record<string, string>, config: R
   return logged;
 }
 
-export function writeCallLog(entry: CallLogEntry, redactor: Redactor): void {
-  const line = JSON.stringify({ level: entry.error === undefined ? 'INFO' : 'ERROR', message: 'api call', ...entry });
+export function writeCallLog(entry: CallLogEntry, redactor: Redactor, metrics?: CallLogMetrics): void {
+  const emf = metrics === undefined ? undefined : metricFields({ ...entry, timeToFirstByteMs: metrics.timeToFirstByteMs }, metrics.namespace, Date.now());
+  const line = JSON.stringify({ level: entry.error === undefined ? 'INFO' : 'ERROR', message: 'api call', ...entry, ...emf });
   process.stdout.write(`${redactor.text(line)}\n`);
 }

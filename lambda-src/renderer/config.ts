@@ -18,6 +18,10 @@ export interface RendererConfig {
   readonly secretArns: ReadonlyMap<string, string>;
   readonly secretsCacheTtlMs: number;
   readonly renderLimits: RenderLimits;
+  /** The rate limit buckets' table; templates with a rateLimit need it. */
+  readonly rateLimitTable?: string;
+  /** Namespace of the metrics on the call log line; none when unset. */
+  readonly metricsNamespace?: string;
 }
 
 let cached: RendererConfig | undefined;
@@ -43,6 +47,8 @@ export function readConfig(env: NodeJS.ProcessEnv): RendererConfig {
     secretArns: secretArns(env[RendererEnvironment.SECRET_ARNS]),
     secretsCacheTtlMs: 1000 * nonNegativeInteger(env, RendererEnvironment.SECRETS_CACHE_TTL_SECONDS, RendererDefaults.SECRETS_CACHE_TTL_SECONDS),
     renderLimits: renderLimits(env[RendererEnvironment.RENDER_LIMITS]),
+    rateLimitTable: env[RendererEnvironment.RATE_LIMIT_TABLE]?.trim() || undefined,
+    metricsNamespace: env[RendererEnvironment.METRICS_NAMESPACE]?.trim() || undefined,
   };
 }
 

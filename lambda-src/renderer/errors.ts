@@ -82,6 +82,13 @@ export class SecretUnavailableError extends RendererError {
   }
 }
 
+/** The template's rate limit has no call slot within the wait the renderer allows. */
+export class RateLimitedError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.RATE_LIMITED, message);
+  }
+}
+
 /** True for the errors this module raises on purpose (as opposed to bugs). */
 export function isRendererError(error: unknown): boolean {
   return error instanceof RendererError;

@@ -23,6 +23,8 @@ export interface HttpResponse {
   /** Lower-case names; repeated headers joined with ", ". */
   readonly headers: Record<string, string>;
   readonly body: Buffer;
+  /** Milliseconds from sending the request to the response's status line and headers (metrics). */
+  readonly timeToFirstByteMs?: number;
 }
 
 const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
@@ -89,6 +91,8 @@ class ResponseCollector {
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  private readonly sentAt = process.hrtime.bigint();
+  private headersAt?: bigint;
 
   constructor(
     private readonly request: HttpRequest,
@@ -107,6 +111,7 @@ class ResponseCollector {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.statusCode = statusCode;
+    this.headersAt = process.hrtime.bigint();
     this.headers = parseHeaders(rawHeaders);
     const declared = Number(this.headers['content-length']);
     if (declared > this.request.maxResponseBytes) {
@@ -128,7 +133,8 @@ class ResponseCollector {
   onComplete(): void {
     if (this.settle()) {
       const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-      this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
+      const timeToFirstByteMs = this.headersAt === undefined ? undefined : Number(this.headersAt - this.sentAt) / 1e6;
+      this.resolve({ statusCode: this.statusCode, headers: this.headers, body, timeToFirstByteMs });
     }
   }
 

@@ -8,6 +8,7 @@ import { executionContext, refuseReservedParam, withIdempotencyKey, type Executi
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { paramSecrets, Redactor } from './redaction';
+import { takeToken } from './rate-limit';
 import { renderRequest } from './request';
 import { templateSecrets } from './secrets';
 import { TemplateContext } from '../../src/contract';
@@ -50,6 +51,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   // Everything that leaves the function (result, error, log line) passes through it.
   let redactor = Redactor.NONE;
   let execution: ExecutionContext | undefined;
+  let rateLimitWaitMs: number | undefined;
   try {
     params = eventParams(event);
     redactor = Redactor.NONE.with(paramSecrets(params, config));
@@ -71,6 +73,8 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     const request = { ...rendered, headers: withIdempotencyKey(rendered.headers, execution) };
     host = request.url.host;
     assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
+    // Last before sending: a token is spent only on a call that will be made.
+    if (item.rateLimit !== undefined) rateLimitWaitMs = (await takeToken(item, item.rateLimit, config.rateLimitTable)).waitedMs;
     response = await sendRequest({
       ...request,
       timeoutMs: callTimeout(item, config, context),
@@ -104,7 +108,8 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       error: error?.name,
       requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config),
       responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config),
-    }, redactor);
+      rateLimitWaitMs,
+    }, redactor, config.metricsNamespace === undefined ? undefined : { namespace: config.metricsNamespace, timeToFirstByteMs: response?.timeToFirstByteMs });
   }
 }
 

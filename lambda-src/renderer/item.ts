@@ -3,7 +3,7 @@
 // contract), naming the attribute in each refusal.
 import { decodeAttributeMap } from './attribute-values';
 import { InvalidTemplateError, TemplateNotFoundError } from './errors';
-import { PlainTemplate, TemplateAttribute, TemplateField, TemplateLimits, TemplateRules } from '../../src/contract';
+import { PlainTemplate, RateLimit, TemplateAttribute, TemplateField, TemplateLimits, TemplateRules } from '../../src/contract';
 
 export interface TemplateItem {
   readonly name: string;
@@ -13,6 +13,7 @@ export interface TemplateItem {
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly payload?: string;
   readonly timeoutMs?: number;
+  readonly rateLimit?: RateLimit;
 }
 
 type PlainObject = Record<string, unknown>;
@@ -94,6 +95,7 @@ const ATTRIBUTE_OF_FIELD: Readonly<Record<string, string>> = {
   [TemplateField.PAYLOAD]: TemplateAttribute.PAYLOAD,
   [TemplateField.TIMEOUT]: TemplateAttribute.TIMEOUT_MS,
   [TemplateField.DESCRIPTION]: TemplateAttribute.DESCRIPTION,
+  [TemplateField.RATE_LIMIT]: TemplateAttribute.RATE_LIMIT,
 };
 
 /** The item's values under the model's field names, unchecked; a `timeoutMs` of digits is a number. */
@@ -107,6 +109,7 @@ export function templateOfItem(item: PlainObject): PlainTemplate {
     payload: own(item, TemplateAttribute.PAYLOAD),
     timeoutMs: typeof timeoutMs === 'string' && /^\s*\d+\s*$/.test(timeoutMs) ? Number(timeoutMs) : timeoutMs,
     description: own(item, TemplateAttribute.DESCRIPTION),
+    rateLimit: numbersOf(own(item, TemplateAttribute.RATE_LIMIT)),
   } as PlainTemplate;
 }
 
@@ -138,7 +141,15 @@ function validateItem(item: PlainObject): TemplateItem {
     headers: headers === undefined || headers === null ? [] : Object.entries(headers),
     payload: template.payload ?? undefined,
     timeoutMs: template.timeoutMs ?? undefined,
+    rateLimit: template.rateLimit ?? undefined,
   };
+}
+
+/** CloudFormation hands the seeder numbers as strings: a map's values of digits are numbers again. */
+function numbersOf(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) =>
+    [key, typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v]));
 }
 
 /** Own attributes only: nothing is read through a prototype. */

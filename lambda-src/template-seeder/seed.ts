@@ -129,6 +129,11 @@ function normalized(raw: Item): Item {
   const item = { ...raw };
   const timeout = item[TemplateAttribute.TIMEOUT_MS];
   if (typeof timeout === 'string' && /^\d+$/.test(timeout)) item[TemplateAttribute.TIMEOUT_MS] = Number(timeout);
+  const rateLimit = item[TemplateAttribute.RATE_LIMIT];
+  if (isPlainObject(rateLimit)) {
+    item[TemplateAttribute.RATE_LIMIT] = Object.fromEntries(Object.entries(rateLimit).map(([key, value]) =>
+      [key, typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value]));
+  }
   return item;
 }
 

@@ -80,6 +80,7 @@ function toTemplate(value: unknown, source: string): PlainTemplate {
     payload: fields.payload,
     timeoutMs: timeout === undefined || timeout === null ? undefined : parseTimeout(timeout, source),
     description: fields.description,
+    rateLimit: fields.rateLimit,
   } as PlainTemplate;
 }
 
