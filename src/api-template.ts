@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { ParsedTemplate, parseTemplateText, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError } from './private/template-file-format';
 import { ValidationError } from './private/validation-error';
-import { HttpMethod, PlainTemplate, RateLimit, TemplateRules } from './template-model';
+import { HttpMethod, PaginationTemplate, PlainTemplate, RateLimit, TemplateRules } from './template-model';
 
 /**
  * The fields of a request template. `url`, header values and `payload` are Jinja2 templates
@@ -54,6 +54,24 @@ export interface ApiTemplateProps {
    * @default - none
    */
   readonly description?: string;
+
+  /**
+   * Response mapping: a Jinja2 template rendered after a successful call with `response.status`,
+   * `response.headers` (lower-case names) and `response.body` (parsed JSON or text), the params
+   * and `execution`. It must render JSON, which replaces the body in the output; otherwise the
+   * call fails with `ResponseMappingError` (not retried).
+   *
+   * @default - the body as the API sent it
+   */
+  readonly response?: string;
+
+  /**
+   * Follow the pages of a paginated API inside one invocation; the body becomes
+   * `{ items, pages, truncated }`.
+   *
+   * @default - one request, no pagination
+   */
+  readonly pagination?: PaginationTemplate;
 
   /**
    * Calls per second allowed to this template's API across every execution, batch item and
@@ -167,6 +185,18 @@ export class ApiTemplate {
    */
   public readonly description?: string;
   /**
+   * Response mapping template.
+   *
+   * @default - the body as the API sent it
+   */
+  public readonly response?: string;
+  /**
+   * How the pages of a paginated API are followed.
+   *
+   * @default - one request, no pagination
+   */
+  public readonly pagination?: PaginationTemplate;
+  /**
    * Calls per second allowed across every caller.
    *
    * @default - no limit
@@ -186,6 +216,8 @@ export class ApiTemplate {
     this.payload = template.payload;
     this.timeout = template.timeoutMs === undefined ? undefined : Duration.millis(template.timeoutMs);
     this.description = template.description;
+    this.response = template.response;
+    this.pagination = template.pagination === undefined ? undefined : { ...template.pagination };
     this.rateLimit = template.rateLimit === undefined ? undefined : { ...template.rateLimit };
     this.source = source;
   }

@@ -22,6 +22,10 @@ export class TemplateAttribute {
   public static readonly TIMEOUT_MS = 'timeoutMs';
   /** What the template is for (never sent). */
   public static readonly DESCRIPTION = 'description';
+  /** The response mapping template. */
+  public static readonly RESPONSE = 'response';
+  /** Map of the `next` and `items` templates and `maxPages` (a number). */
+  public static readonly PAGINATION = 'pagination';
   /** Rate limit shared by every caller: a map `{ perSecond, burst? }`. */
   public static readonly RATE_LIMIT = 'rateLimit';
 
@@ -50,6 +54,13 @@ export class ApiCallerErrors {
   public static readonly BLOCKED_DESTINATION = 'BlockedDestinationError';
   /** The response body exceeded the configured cap. */
   public static readonly RESPONSE_TOO_LARGE = 'ResponseTooLargeError';
+  /** The response mapping (or a pagination template) failed to render, or did not render JSON (an array for `pagination.items`); never retried. */
+  public static readonly RESPONSE_MAPPING = 'ResponseMappingError';
+  /**
+   * The API answered a retryable status with a Retry-After the workflow waits for: caught by the
+   * workflow, which waits and calls again; never the error an execution ends with.
+   */
+  public static readonly RETRY_AFTER_WAIT = 'RetryAfterWait';
   /** The API answered with a status outside the success range. */
   public static readonly API_CALL_FAILED = 'ApiCallFailed';
   /** A secret a template uses could not be read from Secrets Manager (access denied, deleted, throttled after the SDK's retries). */
@@ -90,6 +101,10 @@ export class RendererEnvironment {
   public static readonly RATE_LIMIT_TABLE = 'RATE_LIMIT_TABLE';
   /** CloudWatch namespace of the Embedded Metric Format fields on the call log line; unset means no metrics. */
   public static readonly METRICS_NAMESPACE = 'METRICS_NAMESPACE';
+  /** Retries the workflow's policy allows (`retry.maxAttempts`): Retry-After rounds count against it. Unset: no Retry-After waits. */
+  public static readonly RETRY_MAX_ATTEMPTS = 'RETRY_MAX_ATTEMPTS';
+  /** Longest Retry-After, in seconds, the workflow waits for (default `RendererDefaults.MAX_RETRY_AFTER_SECONDS`). */
+  public static readonly MAX_RETRY_AFTER_SECONDS = 'MAX_RETRY_AFTER_SECONDS';
   /**
    * JSON object of render limits overriding the defaults (`maxSteps`, `maxCallDepth`, `maxNesting`,
    * `maxStringLength`, `maxListLength`, `maxTotalAllocation`, `timeoutMs`).
@@ -133,6 +148,22 @@ export class ExecutionContextField {
   /** In the renderer's event: retries of the call so far (`$$.State.RetryCount`, 0 on the first attempt). */
   public static readonly RETRY_COUNT = 'retryCount';
   /** In templates: the attempt of the call, 1 on the first. */
+  public static readonly ATTEMPT = 'attempt';
+
+  private constructor() {}
+}
+
+/**
+ * Where a Retry-After wait is recorded: the renderer's result carries
+ * `retryAfter: { seconds, attempt }` under `response` when the workflow should wait, and the
+ * workflow keeps it at `$.retryAfter` for the Wait state and the next attempt.
+ */
+export class RetryAfterField {
+  /** The field of the response (and of the execution state) holding the wait. */
+  public static readonly STATE_FIELD = 'retryAfter';
+  /** Seconds to wait before the next attempt. */
+  public static readonly SECONDS = 'seconds';
+  /** The attempt that received the Retry-After (1 on the first call). */
   public static readonly ATTEMPT = 'attempt';
 
   private constructor() {}

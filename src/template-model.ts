@@ -45,8 +45,12 @@ export class TemplateField {
   public static readonly DESCRIPTION = 'description';
   /** Calls per second allowed to the template's API, across every caller (`{ perSecond, burst? }`). */
   public static readonly RATE_LIMIT = 'rateLimit';
+  /** Response mapping template: renders the JSON that replaces the response body. */
+  public static readonly RESPONSE = 'response';
+  /** How to follow the pages of a paginated API (`next`, `items`, `maxPages`). */
+  public static readonly PAGINATION = 'pagination';
   /** Every field, in the order problems are reported. */
-  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description', 'rateLimit']) as string[];
+  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description', 'response', 'pagination', 'rateLimit']) as string[];
 
   private constructor() {}
 }
@@ -95,6 +99,10 @@ export class TemplateLimits {
   public static readonly MAX_TIMEOUT_MS = 15 * 60 * 1000;
   /** Highest `rateLimit.perSecond` (and `rateLimit.burst`): one DynamoDB item serves about 1,000 writes a second. */
   public static readonly MAX_RATE_PER_SECOND = 1000;
+  /** Longest response mapping template, and longest `pagination.next` or `pagination.items`, in characters. */
+  public static readonly MAX_RESPONSE_TEMPLATE_CHARS = 64 * 1024;
+  /** Most pages `pagination.maxPages` may allow. */
+  public static readonly MAX_PAGES = 1000;
   /** What a header name may be: an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~). */
   public static readonly HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
@@ -124,6 +132,14 @@ export class RendererDefaults {
   public static readonly RETRYABLE_STATUSES: number[] = Object.freeze([429, 500, 502, 503, 504]) as number[];
   /** Seconds a fetched secret value is reused. */
   public static readonly SECRETS_CACHE_TTL_SECONDS = 300;
+  /** Pages followed when a template's `pagination` sets no `maxPages`. */
+  public static readonly MAX_PAGES = 10;
+  /** Longest `Retry-After` the workflow waits for, in seconds; a longer one ends in `ApiCallFailed`. */
+  public static readonly MAX_RETRY_AFTER_SECONDS = 60;
+  /** Body size above which a response goes to S3 when large responses are configured (200 KiB). */
+  public static readonly LARGE_RESPONSE_THRESHOLD_BYTES = 200 * 1024;
+  /** Largest body written to S3 (100 MiB). */
+  public static readonly MAX_OFFLOADED_RESPONSE_BYTES = 100 * 1024 * 1024;
 
   private constructor() {}
 }
@@ -179,11 +195,43 @@ export interface PlainTemplate {
    */
   readonly description?: string;
   /**
+   * Response mapping template: renders JSON that replaces the body of a successful response.
+   *
+   * @default - the body as the API sent it
+   */
+  readonly response?: string;
+  /**
+   * How to follow the pages of a paginated API.
+   *
+   * @default - one request, no pagination
+   */
+  readonly pagination?: PaginationTemplate;
+  /**
    * Calls per second allowed across every caller of the template.
    *
    * @default - no limit
    */
   readonly rateLimit?: RateLimit;
+}
+
+/**
+ * How the renderer follows the pages of a paginated API, inside one invocation. Both templates
+ * see `response` (`status`, `headers`, `body` of the current page), the params and `execution`.
+ */
+export interface PaginationTemplate {
+  /**
+   * Template rendering the next page's URL (absolute, or relative to the current page's), or an
+   * empty string when there is no next page.
+   */
+  readonly next: string;
+  /** Template rendering the JSON array of the items on a page. */
+  readonly items: string;
+  /**
+   * Most pages to fetch (1 to 1000); the output says `truncated: true` when it stopped there.
+   *
+   * @default 10
+   */
+  readonly maxPages?: number;
 }
 
 /**
@@ -217,6 +265,8 @@ export class TemplateRules {
     const payload = present(fields.payload);
     const timeoutMs = present(fields.timeoutMs);
     const description = present(fields.description);
+    const response = present(fields.response);
+    const pagination = present(fields.pagination);
     const rateLimit = present(fields.rateLimit);
 
     const nameProblem = requiredString(name, TemplateLimits.MAX_NAME_CHARS);
@@ -270,6 +320,15 @@ export class TemplateRules {
       add(TemplateField.DESCRIPTION, 'must be a string');
     }
 
+    if (response !== undefined) {
+      const responseProblem = requiredString(response, TemplateLimits.MAX_RESPONSE_TEMPLATE_CHARS);
+      if (responseProblem !== undefined) add(TemplateField.RESPONSE, responseProblem);
+    }
+
+    if (pagination !== undefined) {
+      paginationProblems(pagination).forEach(message => add(TemplateField.PAGINATION, message));
+    }
+
     if (rateLimit !== undefined) {
       rateLimitProblems(rateLimit).forEach(message => add(TemplateField.RATE_LIMIT, message));
     }
@@ -302,6 +361,26 @@ function requiredString(value: unknown, maxChars: number): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (value.length > maxChars) return `is longer than ${maxChars} characters`;
   return undefined;
+}
+
+const PAGINATION_KEYS = ['next', 'items', 'maxPages'];
+
+function paginationProblems(pagination: unknown): string[] {
+  if (typeof pagination !== 'object' || pagination === null || Array.isArray(pagination)) {
+    return ['must be a map with next, items and maxPages'];
+  }
+  const fields = pagination as Record<string, unknown>;
+  const problems: string[] = Object.keys(fields).filter(key => !PAGINATION_KEYS.includes(key))
+    .map(key => `has an unknown key ${quoted(key)} (keys: ${PAGINATION_KEYS.join(', ')})`);
+  for (const key of ['next', 'items']) {
+    const problem = requiredString(present(fields[key]), TemplateLimits.MAX_RESPONSE_TEMPLATE_CHARS);
+    if (problem !== undefined) problems.push(`${key} ${problem}`);
+  }
+  const maxPages = present(fields.maxPages);
+  if (maxPages !== undefined && (typeof maxPages !== 'number' || !Number.isInteger(maxPages) || maxPages < 1 || maxPages > TemplateLimits.MAX_PAGES)) {
+    problems.push(`maxPages must be a whole number from 1 to ${TemplateLimits.MAX_PAGES}, got ${typeof maxPages === 'number' ? maxPages : described(maxPages)}`);
+  }
+  return problems;
 }
 
 function headerProblems(entries: Array<[string, unknown]>): string[] {

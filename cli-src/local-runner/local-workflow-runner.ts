@@ -80,6 +80,9 @@ export interface LocalTemplate {
   readonly payload?: string;
   readonly timeoutMs?: number;
   readonly description?: string;
+  /** The response mapping template. */
+  readonly response?: string;
+  readonly pagination?: { readonly next: string; readonly items: string; readonly maxPages?: number };
   readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
 }
 
@@ -192,6 +195,8 @@ export class LocalWorkflowRunner {
       [TemplateAttribute.PAYLOAD]: template.payload,
       [TemplateAttribute.TIMEOUT_MS]: template.timeoutMs,
       [TemplateAttribute.DESCRIPTION]: template.description,
+      [TemplateAttribute.RESPONSE]: template.response,
+      [TemplateAttribute.PAGINATION]: template.pagination,
       [TemplateAttribute.RATE_LIMIT]: template.rateLimit,
     };
     let problems: string[];

@@ -5,7 +5,7 @@
 // template becomes the table item the renderer reads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PlainTemplate, RateLimit, TemplateAttribute, TemplateRules } from '../../src/contract';
+import { PaginationTemplate, PlainTemplate, RateLimit, TemplateAttribute, TemplateRules } from '../../src/contract';
 import {
   parseTemplateText, parseTimeout as parseTimeoutField, TEMPLATE_FILE_EXTENSIONS, TemplateFileFormatError,
 } from '../../src/private/template-file-format';
@@ -19,7 +19,7 @@ export class TemplateFileError extends Error {
 export interface TemplateFileEntry {
   /** `file` or `file#index` when the file holds several templates. */
   readonly source: string;
-  readonly item: Record<string, string | number | Record<string, string> | RateLimit>;
+  readonly item: Record<string, string | number | Record<string, string> | PaginationTemplate | RateLimit>;
   /**
    * What is wrong with the template, in the file's field names (`method: …`, `timeout: …`);
    * empty when it is valid. Syntax is not checked here (template-syntax.ts does).
@@ -110,6 +110,8 @@ export function templateItem(template: PlainTemplate): TemplateFileEntry['item']
   if (template.payload !== undefined) item[TemplateAttribute.PAYLOAD] = template.payload;
   if (template.timeoutMs !== undefined) item[TemplateAttribute.TIMEOUT_MS] = template.timeoutMs;
   if (template.description !== undefined) item.description = template.description;
+  if (template.response !== undefined) item[TemplateAttribute.RESPONSE] = template.response;
+  if (template.pagination !== undefined) item[TemplateAttribute.PAGINATION] = template.pagination;
   if (template.rateLimit !== undefined) item[TemplateAttribute.RATE_LIMIT] = template.rateLimit;
   return item;
 }

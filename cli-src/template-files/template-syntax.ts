@@ -1,7 +1,7 @@
 // Checks and renders template items with the renderer Lambda's own code, so the CLI and the
 // Lambda can never disagree about what a template means.
 import { InvalidTemplateError } from '../../lambda-src/renderer/errors';
-import { decodeTemplateItem, isPlainObject, templateOfItem } from '../../lambda-src/renderer/item';
+import { decodeTemplateItem, templateOfItem, templateParts } from '../../lambda-src/renderer/item';
 import { compileTemplate } from '../../lambda-src/renderer/render';
 import { renderRequest as renderItemRequest, type RenderedRequest } from '../../lambda-src/renderer/request';
 import { TemplateContext } from '../../src/contract';
@@ -14,12 +14,7 @@ export type { RenderedRequest };
  * file is read (template-file.ts), and a part that is not a string has no syntax to check.
  */
 export function checkTemplateSyntax(plainItem: Record<string, unknown>): string[] {
-  const { url, headers, payload } = templateOfItem(plainItem);
-  const parts: Array<[string, unknown]> = [
-    ['url', url],
-    ...(isPlainObject(headers) ? Object.entries(headers).map(([name, source]): [string, unknown] => [`header ${name}`, source]) : []),
-    ['payload', payload],
-  ];
+  const parts = templateParts(templateOfItem(plainItem));
   const problems: string[] = [];
   for (const [part, source] of parts) {
     if (typeof source !== 'string') continue;

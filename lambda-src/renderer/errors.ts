@@ -89,6 +89,24 @@ export class RateLimitedError extends RendererError {
   }
 }
 
+/** The response mapping or a pagination template failed, or did not render the JSON it must. */
+export class ResponseMappingError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.RESPONSE_MAPPING, message);
+  }
+}
+
+/**
+ * The API asked to come back later (Retry-After) and the workflow will wait: caught by the
+ * workflow (never the end of an execution). The message is read by the workflow's
+ * `RecordRetryAfter` state: its third word is the seconds, its sixth the attempt.
+ */
+export class RetryAfterWait extends RendererError {
+  constructor(readonly seconds: number, readonly attempt: number) {
+    super(ApiCallerErrors.RETRY_AFTER_WAIT, `retry after ${seconds} s, attempt ${attempt}`);
+  }
+}
+
 /** True for the errors this module raises on purpose (as opposed to bugs). */
 export function isRendererError(error: unknown): boolean {
   return error instanceof RendererError;

@@ -3,13 +3,15 @@
 import { loggedRequestHeaders, loggedResponseHeaders, writeCallLog } from './call-log';
 import { rendererConfig, type RendererConfig } from './config';
 import { assertAllowedHost } from './destination-guard';
-import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError } from './errors';
+import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError, RetryAfterWait } from './errors';
 import { executionContext, refuseReservedParam, withIdempotencyKey, type ExecutionContext } from './execution-context';
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { paramSecrets, Redactor } from './redaction';
 import { takeToken } from './rate-limit';
 import { renderRequest } from './request';
+import { decodeBody } from './response/decode-body';
+import { earlierAttempts, retryAfterDecision, withEarlierAttempts } from './response/retry-after';
 import { templateSecrets } from './secrets';
 import { TemplateContext } from '../../src/contract';
 
@@ -38,7 +40,6 @@ export interface LambdaContext {
 
 /** Time kept back from the Lambda deadline to return a timeout error instead of being killed. */
 const DEADLINE_MARGIN_MS = 500;
-const JSON_CONTENT_TYPE = /[/+]json\s*(;|$)/i;
 
 export async function handler(event: RendererEvent, context?: LambdaContext): Promise<RendererResult> {
   // process.hrtime, not perf_hooks: loading perf_hooks cost ~4 ms of every cold start.
@@ -55,7 +56,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   try {
     params = eventParams(event);
     redactor = Redactor.NONE.with(paramSecrets(params, config));
-    execution = executionContext(event as unknown as Record<string, unknown>);
+    execution = withEarlierAttempts(executionContext(event as unknown as Record<string, unknown>), event as unknown as Record<string, unknown>);
     refuseReservedParam(params);
     // The whole state is the event: it names what was looked up when nothing was found.
     item = decodeTemplateItem(event.template, event as { templateName?: unknown; method?: unknown });
@@ -81,14 +82,27 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       maxResponseBytes: config.maxResponseBytes,
     });
     if (config.retryableStatuses.has(response.statusCode)) {
-      throw new RetryableHttpError(response.statusCode, response.headers['retry-after']);
+      const attempt = execution?.attempt ?? 1;
+      const decision = retryAfterDecision(response.headers['retry-after'], attempt, earlierAttempts(event as unknown as Record<string, unknown>) > 0);
+      if (decision.kind === 'backoff') throw new RetryableHttpError(response.statusCode, response.headers['retry-after']);
+      // The workflow catches it and waits in its Wait state; 'stands': the status check fails the call.
+      if (decision.kind === 'wait') throw new RetryAfterWait(decision.seconds, attempt);
     }
+    const first = response;
+    const timeoutMs = () => callTimeout(item!, config, context);
+    // Response templates are loaded only for templates that have them.
+    const processed = item.response !== undefined || item.pagination !== undefined
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ? await (require('./response/process-response') as typeof import('./response/process-response')).processResponse(item, templateContext, first, {
+        request, config, timeoutMs, send: sendRequest,
+      })
+      : { statusCode: first.statusCode, headers: first.headers, body: decodeBody(first) };
     // The response lands in the execution's output and history: an API echoing a secret back
     // must not put it there.
     const result = {
-      statusCode: response.statusCode,
-      headers: redactor.value(response.headers) as Record<string, string>,
-      body: redactor.value(decodeBody(response)),
+      statusCode: processed.statusCode,
+      headers: redactor.value(processed.headers) as Record<string, string>,
+      body: redactor.value(processed.body),
     };
     log(undefined);
     return result;
@@ -114,7 +128,8 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
 }
 
 function templateSources(item: TemplateItem): string[] {
-  return [item.url, ...item.headers.map(([, source]) => source), ...(item.payload === undefined ? [] : [item.payload])];
+  return [item.url, ...item.headers.map(([, source]) => source), ...(item.payload === undefined ? [] : [item.payload]),
+    ...(item.response === undefined ? [] : [item.response]), ...(item.pagination === undefined ? [] : [item.pagination.next, item.pagination.items])];
 }
 
 function eventParams(event: RendererEvent): Record<string, unknown> {
@@ -141,16 +156,4 @@ function callTimeout(item: TemplateItem, config: RendererConfig, context: Lambda
     throw new ApiTimeoutError('the function has no time left for the call');
   }
   return Math.min(timeoutMs, remaining);
-}
-
-function decodeBody(response: HttpResponse): unknown {
-  const text = response.body.toString('utf8');
-  if (text.length > 0 && JSON_CONTENT_TYPE.test(response.headers['content-type'] ?? '')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text; // a JSON content type with a broken body: hand over what arrived
-    }
-  }
-  return text;
 }

@@ -3,7 +3,7 @@
 // contract), naming the attribute in each refusal.
 import { decodeAttributeMap } from './attribute-values';
 import { InvalidTemplateError, TemplateNotFoundError } from './errors';
-import { PlainTemplate, RateLimit, TemplateAttribute, TemplateField, TemplateLimits, TemplateRules } from '../../src/contract';
+import { PaginationTemplate, PlainTemplate, RateLimit, TemplateAttribute, TemplateField, TemplateLimits, TemplateRules } from '../../src/contract';
 
 export interface TemplateItem {
   readonly name: string;
@@ -13,6 +13,9 @@ export interface TemplateItem {
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly payload?: string;
   readonly timeoutMs?: number;
+  /** The response mapping template. */
+  readonly response?: string;
+  readonly pagination?: PaginationTemplate;
   readonly rateLimit?: RateLimit;
 }
 
@@ -95,6 +98,8 @@ const ATTRIBUTE_OF_FIELD: Readonly<Record<string, string>> = {
   [TemplateField.PAYLOAD]: TemplateAttribute.PAYLOAD,
   [TemplateField.TIMEOUT]: TemplateAttribute.TIMEOUT_MS,
   [TemplateField.DESCRIPTION]: TemplateAttribute.DESCRIPTION,
+  [TemplateField.RESPONSE]: TemplateAttribute.RESPONSE,
+  [TemplateField.PAGINATION]: TemplateAttribute.PAGINATION,
   [TemplateField.RATE_LIMIT]: TemplateAttribute.RATE_LIMIT,
 };
 
@@ -109,6 +114,8 @@ export function templateOfItem(item: PlainObject): PlainTemplate {
     payload: own(item, TemplateAttribute.PAYLOAD),
     timeoutMs: typeof timeoutMs === 'string' && /^\s*\d+\s*$/.test(timeoutMs) ? Number(timeoutMs) : timeoutMs,
     description: own(item, TemplateAttribute.DESCRIPTION),
+    response: own(item, TemplateAttribute.RESPONSE),
+    pagination: own(item, TemplateAttribute.PAGINATION),
     rateLimit: numbersOf(own(item, TemplateAttribute.RATE_LIMIT)),
   } as PlainTemplate;
 }
@@ -141,6 +148,8 @@ function validateItem(item: PlainObject): TemplateItem {
     headers: headers === undefined || headers === null ? [] : Object.entries(headers),
     payload: template.payload ?? undefined,
     timeoutMs: template.timeoutMs ?? undefined,
+    response: template.response ?? undefined,
+    pagination: template.pagination ?? undefined,
     rateLimit: template.rateLimit ?? undefined,
   };
 }
@@ -150,6 +159,19 @@ function numbersOf(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([key, v]) =>
     [key, typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v]));
+}
+
+/**
+ * The parts of a template that are Jinja2 templates, named as render errors name them, whatever
+ * their type (a part that is not a string has no syntax to check).
+ */
+export function templateParts(template: PlainTemplate): Array<[string, unknown]> {
+  const { url, headers, payload, response, pagination } = template as unknown as PlainObject;
+  const parts: Array<[string, unknown]> = [['url', url]];
+  if (isPlainObject(headers)) parts.push(...Object.entries(headers).map(([name, source]): [string, unknown] => [`header ${name}`, source]));
+  parts.push(['payload', payload], ['response', response]);
+  if (isPlainObject(pagination)) parts.push(['pagination.next', pagination.next], ['pagination.items', pagination.items]);
+  return parts.filter(([, source]) => source !== undefined && source !== null);
 }
 
 /** Own attributes only: nothing is read through a prototype. */

@@ -17,7 +17,8 @@ type Expression = (scope: Scope) => unknown;
 type Statement = (scope: Scope, out: Output) => void;
 
 /** Filters and tests that accept an undefined subject, as under Jinja2's StrictUndefined. */
-const UNDEFINED_TOLERANT_FILTERS = new Set(['default', 'd', 'items']);
+// link_header: a response without a Link header is the last page (`(response.headers.link | link_header).next`).
+const UNDEFINED_TOLERANT_FILTERS = new Set(['default', 'd', 'items', 'link_header']);
 const UNDEFINED_TOLERANT_TESTS = new Set(['defined', 'undefined', 'none', 'string', 'number', 'mapping', 'boolean', 'integer', 'float', 'sameas', 'callable', 'true', 'false']);
 
 /** Where an error happened, for the message (1-based). */

@@ -8,6 +8,7 @@ import builtinTests from 'nunjucks/src/tests';
 import { TemplateRenderError } from './errors';
 import { checkSizeArguments, dictGlobal, hasSizeArguments, JINJA_FILTERS, type FilterContext } from './jinja-filters';
 import { JINJA_TESTS } from './jinja-tests';
+import { RESPONSE_FILTERS } from './response/link-header';
 import { charged, step } from './render-budget';
 
 /** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
@@ -33,7 +34,7 @@ export function templateEnvironment(): JinjaEnvironment {
 function createEnvironment(): JinjaEnvironment {
   const filters: Record<string, Filter> = Object.create(null);
   // Every filter, nunjucks' own included, is one step of the render and has its result charged.
-  for (const [name, filter] of Object.entries({ ...(builtinFilters as Record<string, Filter>), ...JINJA_FILTERS })) {
+  for (const [name, filter] of Object.entries({ ...(builtinFilters as Record<string, Filter>), ...JINJA_FILTERS, ...RESPONSE_FILTERS })) {
     filters[name] = budgeted(name, filter);
   }
   const tests: Record<string, Test> = Object.create(null);

@@ -5,7 +5,7 @@
 import { BatchWriteItemCommand, DynamoDBClient, ResourceNotFoundException, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { TemplateAttribute, TemplateSeedingProperty } from '../../src/contract';
-import { attributeProblems, decodeTemplateItem, isPlainObject, templateOfItem } from '../renderer/item';
+import { attributeProblems, decodeTemplateItem, isPlainObject, templateOfItem, templateParts } from '../renderer/item';
 import { compileTemplate } from '../renderer/render';
 
 export interface SeedingEvent {
@@ -90,8 +90,7 @@ export function validTemplates(properties: Record<string, unknown>): Item[] {
     if (seen.has(key)) report('defined twice');
     seen.add(key);
     const decoded = decodeTemplateItem(item);
-    const parts: Array<[string, string]> = [['url', decoded.url], ...decoded.headers.map(([name, source]): [string, string] => [`header ${name}`, source])];
-    if (decoded.payload !== undefined) parts.push(['payload', decoded.payload]);
+    const parts = templateParts({ ...templateOfItem(item), payload: decoded.payload }) as Array<[string, string]>;
     for (const [part, source] of parts) {
       try {
         compileTemplate(source, part);
@@ -129,6 +128,11 @@ function normalized(raw: Item): Item {
   const item = { ...raw };
   const timeout = item[TemplateAttribute.TIMEOUT_MS];
   if (typeof timeout === 'string' && /^\d+$/.test(timeout)) item[TemplateAttribute.TIMEOUT_MS] = Number(timeout);
+  // CloudFormation hands every property over as a string: maxPages too.
+  const pagination = item[TemplateAttribute.PAGINATION];
+  if (isPlainObject(pagination) && typeof pagination.maxPages === 'string' && /^\d+$/.test(pagination.maxPages)) {
+    item[TemplateAttribute.PAGINATION] = { ...pagination, maxPages: Number(pagination.maxPages) };
+  }
   const rateLimit = item[TemplateAttribute.RATE_LIMIT];
   if (isPlainObject(rateLimit)) {
     item[TemplateAttribute.RATE_LIMIT] = Object.fromEntries(Object.entries(rateLimit).map(([key, value]) =>

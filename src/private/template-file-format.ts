@@ -80,6 +80,8 @@ function toTemplate(value: unknown, source: string): PlainTemplate {
     payload: fields.payload,
     timeoutMs: timeout === undefined || timeout === null ? undefined : parseTimeout(timeout, source),
     description: fields.description,
+    response: fields.response,
+    pagination: fields.pagination,
     rateLimit: fields.rateLimit,
   } as PlainTemplate;
 }

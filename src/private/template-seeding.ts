@@ -30,6 +30,8 @@ export function templateItem(template: ApiTemplate): Record<string, unknown> {
   if (template.payload !== undefined) item[TemplateAttribute.PAYLOAD] = template.payload;
   if (template.timeout !== undefined) item[TemplateAttribute.TIMEOUT_MS] = template.timeout.toMilliseconds();
   if (template.description !== undefined) item[TemplateAttribute.DESCRIPTION] = template.description;
+  if (template.response !== undefined) item[TemplateAttribute.RESPONSE] = template.response;
+  if (template.pagination !== undefined) item[TemplateAttribute.PAGINATION] = { ...template.pagination };
   if (template.rateLimit !== undefined) item[TemplateAttribute.RATE_LIMIT] = { ...template.rateLimit };
   return item;
 }
