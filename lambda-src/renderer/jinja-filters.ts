@@ -242,12 +242,16 @@ function sortKey(caseSensitive: unknown, attribute: unknown): (item: unknown) =>
 function extreme(pick: (comparison: number) => boolean): Filter {
   return filter(['value', 'case_sensitive', 'attribute'], { case_sensitive: false }, ({ value, case_sensitive, attribute }) => {
     const key = sortKey(case_sensitive, attribute);
-    return items(value).reduce<unknown>((best, item) => {
-      if (best === undefined) return item;
-      const a = key(item) as number;
-      const b = key(best) as number;
-      return pick(a < b ? -1 : a > b ? 1 : 0) ? item : best;
-    }, undefined);
+    let best: unknown;
+    let bestKey: unknown;
+    for (const item of items(value)) {
+      const itemKey = key(item); // every item's key, as Python's min/max(key=...) computes them
+      if (best === undefined || pick(order(itemKey, bestKey))) {
+        best = item;
+        bestKey = itemKey;
+      }
+    }
+    return best;
   });
 }
 
@@ -368,8 +372,11 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     return reverse ? pairs.reverse() : pairs;
   }),
   sort: filter(['value', 'reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false }, ({ value, reverse, case_sensitive, attribute }) => {
+    // Keys computed once per item (as Python's sorted(key=...)), even for a single item.
     const key = sortKey(case_sensitive, attribute);
-    const sorted = [...items(value)].sort((a, b) => order(key(a), key(b)));
+    const keyed = items(value).map((item) => [key(item), item] as const);
+    keyed.sort((a, b) => order(a[0], b[0]));
+    const sorted = keyed.map(([, item]) => item);
     return reverse ? sorted.reverse() : sorted;
   }),
   groupby: filter(['value', 'attribute', 'default', 'case_sensitive'], { default: null, case_sensitive: false }, ({ value, attribute, default: fallback, case_sensitive }) =>

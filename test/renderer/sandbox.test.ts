@@ -72,3 +72,45 @@ describe('sandbox', () => {
     expect(renderTemplate("{% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}", {}, 'url')).toBe('ab');
   });
 });
+
+// Every filter that walks an attribute path goes through the same sandboxed lookup: a forbidden
+// segment anywhere in the path, on any subject (functions, macros, dicts, lists, strings), is
+// refused and nothing of JavaScript's internals comes back.
+describe('attribute paths', () => {
+  const FORBIDDEN = ['constructor', 'prototype', '__proto__', '__defineGetter__', '__class__', '__globals__'];
+  const paths = FORBIDDEN.flatMap((bad) => [bad, `${bad}.name`, `name.${bad}`, `0.${bad}`, `${bad}.${bad}`, `a.b.${bad}`]);
+  const SUBJECTS = ['[m]', '[range]', '[user]', '[[1, 2]]', "['text']", '[{"a": {"b": user}}]'];
+  const USES = [
+    (path: string) => `map(attribute=${JSON.stringify(path)}) | list`,
+    (path: string) => `groupby(${JSON.stringify(path)}) | list`,
+    (path: string) => `sort(attribute=${JSON.stringify(path)}) | list`,
+    (path: string) => `selectattr(${JSON.stringify(path)}) | list`,
+    (path: string) => `rejectattr(${JSON.stringify(path)}) | list`,
+    (path: string) => `sum(attribute=${JSON.stringify(path)})`,
+    (path: string) => `unique(attribute=${JSON.stringify(path)}) | list`,
+    (path: string) => `min(attribute=${JSON.stringify(path)})`,
+    (path: string) => `max(attribute=${JSON.stringify(path)})`,
+    (path: string) => `join(',', attribute=${JSON.stringify(path)})`,
+  ];
+  const cases = USES.flatMap((use) => SUBJECTS.flatMap((subject) => paths.map((path) => `{% macro m() %}x{% endmacro %}{{ ${subject} | ${use(path)} }}`)));
+
+  test(`${cases.length} filter × subject × path combinations refuse or render nothing internal`, () => {
+    for (const template of cases) {
+      let output: string;
+      try {
+        output = renderTemplate(template, { user: { name: 'n' } }, 'payload');
+      } catch (error) {
+        expect((error as Error).name).toBe('TemplateRenderError');
+        continue;
+      }
+      // A path that never reached a forbidden member may render (an empty list, a default); it
+      // must not show a function's source or a prototype.
+      expect(output).not.toMatch(/function [\w$]*\(|\[native code\]|=>|\[object|prototype|Function/);
+    }
+  });
+
+  test('the report\'s example: a macro\'s source through groupby', () => {
+    expect(() => renderTemplate("{% macro m() %}x{% endmacro %}{{ [m] | groupby('prototype.constructor') }}", {}, 'payload'))
+      .toThrow(expect.objectContaining({ name: 'TemplateRenderError' }));
+  });
+});
