@@ -121,7 +121,8 @@ const bundles = {
     entryPoints: ['lambda-src/renderer/index.ts'],
     outfile: 'assets/renderer/index.js',
     target: 'node22',
-    external: [...common.external, '@aws-sdk/client-secrets-manager'],
+    // So is its SigV4 signer (awsSigV4 profiles load it on their first call).
+    external: [...common.external, '@aws-sdk/client-secrets-manager', '@smithy/signature-v4'],
     plugins: [withoutHttp2, withoutHttp, withoutUnusedUndici, smallAssert, llhttpWasmFiles('assets/renderer')],
   },
   'template-seeder': {

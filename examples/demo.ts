@@ -3,15 +3,19 @@
 // and prints each one state by state. Exits non-zero if any outcome is not the expected one.
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
-import { ORDERS_API_KEY, startSampleApi } from './sample-api';
+import { BILLING_CLIENT, ORDERS_API_KEY, SampleApi, startSampleApi } from './sample-api';
 import { executionReport } from '../cli-src/cli/execution-report';
-import { runnerForConstruct } from '../cli-src/local-runner/from-stack';
+import { LocalWorkflowRunner } from '../cli-src/local-runner';
+import { synthesizeStackOf } from '../cli-src/local-runner/synthesize-stack';
 import { readTemplateFiles } from '../cli-src/template-files/template-file';
 
 interface Scenario {
   readonly title: string;
   readonly input: object;
-  readonly expect: { status: 'SUCCEEDED' | 'FAILED'; error?: string; statusCode?: number; attemptsAtCallApi?: number };
+  readonly expect: { status: 'SUCCEEDED' | 'FAILED'; error?: string; statusCode?: number; attemptsAtCallApi?: number; tokenRequests?: number };
+  /** Run it this many times (the last run is printed). */
+  readonly repeat?: number;
+  readonly before?: (api: SampleApi) => void;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -40,6 +44,18 @@ const SCENARIOS: Scenario[] = [
     expect: { status: 'SUCCEEDED', statusCode: 200, attemptsAtCallApi: 2 },
   },
   {
+    title: 'GET invoices behind OAuth2 client credentials, three times: one token request, the token reused',
+    input: { templateName: 'get-invoices', method: 'GET', params: { customerId: 'c-42' } },
+    repeat: 3,
+    expect: { status: 'SUCCEEDED', statusCode: 200, tokenRequests: 1 },
+  },
+  {
+    title: 'The billing API revokes its tokens: 401, one new token, the call retried once (same attempt)',
+    input: { templateName: 'get-invoices', method: 'GET', params: { customerId: 'c-42' } },
+    before: api => api.revokeTokens(),
+    expect: { status: 'SUCCEEDED', statusCode: 200, attemptsAtCallApi: 1, tokenRequests: 2 },
+  },
+  {
     title: 'A template that is not in the table ends in TemplateNotFound',
     input: { templateName: 'cancel-order', method: 'DELETE', params: { orderId: 'ord-1001' } },
     expect: { status: 'FAILED', error: 'TemplateNotFound' },
@@ -57,12 +73,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function main(): Promise<number> {
   const api = await startSampleApi();
   const { caller } = buildExampleApp();
+  // The billing profile's token endpoint (https://auth.example.com) is the sample API too.
+  const { template, assemblyDir, stateMachineId } = synthesizeStackOf(caller);
+  const local = JSON.parse(JSON.stringify(template).split('https://auth.example.com').join(api.origin));
   // The renderer refuses private addresses unless allowed: the sample API is on 127.0.0.1.
-  const runner = await runnerForConstruct(caller, {
+  const runner = await LocalWorkflowRunner.fromTemplate(local, {
+    assemblyDir,
+    stateMachineId,
     retryIntervalMs: 100,
     functionEnvironment: { ALLOW_PRIVATE_NETWORKS: 'true', ALLOWED_HOSTS: '127.0.0.1' },
-    // Served by a local stand-in for Secrets Manager; the logs show it redacted.
-    secretValues: { ordersApiKey: ORDERS_API_KEY },
+    // Served by a local stand-in for Secrets Manager; the logs show them redacted.
+    secretValues: { 'ordersApiKey': ORDERS_API_KEY, 'billing.clientSecret': JSON.stringify({ clientSecret: BILLING_CLIENT.secret }) },
   });
   let failures = 0;
   try {
@@ -76,7 +97,10 @@ async function main(): Promise<number> {
     console.log(`with https://api.example.com and https://hooks.example.com pointed at the sample API (${api.origin}).\n`);
 
     for (const scenario of SCENARIOS) {
-      const record = await runner.execute(scenario.input);
+      scenario.before?.(api);
+      let record = await runner.execute(scenario.input);
+      for (let i = 1; i < (scenario.repeat ?? 1); i++) record = await runner.execute(scenario.input);
+      const tokenRequests = api.count('/oauth/token');
       const response = (record.output as { response?: { statusCode: number; body: unknown } } | undefined)?.response;
       const attempts = record.states.filter(s => s.name === 'CallApi').length;
       const problems = [
@@ -84,13 +108,15 @@ async function main(): Promise<number> {
         scenario.expect.error !== undefined && record.error !== scenario.expect.error && `error ${record.error}, expected ${scenario.expect.error}`,
         scenario.expect.statusCode !== undefined && response?.statusCode !== scenario.expect.statusCode && `HTTP ${response?.statusCode}, expected ${scenario.expect.statusCode}`,
         scenario.expect.attemptsAtCallApi !== undefined && attempts !== scenario.expect.attemptsAtCallApi && `${attempts} CallApi attempts, expected ${scenario.expect.attemptsAtCallApi}`,
+        scenario.expect.tokenRequests !== undefined && tokenRequests !== scenario.expect.tokenRequests && `${tokenRequests} token requests so far, expected ${scenario.expect.tokenRequests}`,
       ].filter(Boolean);
       console.log(`▶ ${scenario.title}`);
-      console.log(`  input  ${JSON.stringify(scenario.input)}`);
+      console.log(`  input  ${JSON.stringify(scenario.input)}${scenario.repeat ? ` (run ${scenario.repeat} times, the last shown)` : ''}`);
       // Printed as `templated-api-caller run` prints it, with the response in one line first.
       const [states, ...logs] = executionReport(record);
       console.log(states);
       if (response) console.log(`  response HTTP ${response.statusCode}: ${JSON.stringify(response.body)}`);
+      if (scenario.expect.tokenRequests !== undefined) console.log(`  token requests so far: ${tokenRequests}; calls to /invoices so far: ${api.count('/invoices')}`);
       logs.forEach(line => console.log(line));
       console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
       failures += problems.length === 0 ? 0 : 1;

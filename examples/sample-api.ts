@@ -1,5 +1,6 @@
 // A small HTTP API on 127.0.0.1 for the demo and the end-to-end tests: orders, inventory that
-// sheds load once per SKU (503 + Retry-After), and a chat webhook. It records every request.
+// sheds load once per SKU (503 + Retry-After), a chat webhook, and invoices behind an OAuth2
+// token endpoint (client credentials). It records every request.
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -16,6 +17,8 @@ export interface SampleApi {
   readonly requests: RecordedRequest[];
   /** Requests to `path` so far. */
   count(path: string): number;
+  /** The billing API forgets every token it issued (the next call with one gets 401). */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -26,10 +29,13 @@ const ORDERS: Record<string, object> = {
 
 /** The key POST /orders wants in X-Api-Key (the demo's local Secrets Manager serves it). */
 export const ORDERS_API_KEY = 'demo-orders-key-7d3f9a';
+/** The billing client's credentials the token endpoint accepts (HTTP Basic). */
+export const BILLING_CLIENT = { id: 'orders-service', secret: 'demo-billing-secret-41c2e8' };
 
 export async function startSampleApi(): Promise<SampleApi> {
   const requests: RecordedRequest[] = [];
   const shed = new Set<string>();
+  const tokens = new Set<string>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
@@ -66,6 +72,19 @@ export async function startSampleApi(): Promise<SampleApi> {
         }
         return json(200, { sku: decodeURIComponent(id), available: 17 });
       }
+      if (req.method === 'POST' && url.pathname === '/oauth/token') {
+        const basic = `Basic ${Buffer.from(`${BILLING_CLIENT.id}:${BILLING_CLIENT.secret}`).toString('base64')}`;
+        if (req.headers.authorization !== basic || new URLSearchParams(body).get('grant_type') !== 'client_credentials') {
+          return json(401, { error: 'invalid_client' });
+        }
+        const token = `demo-token-${requests.length}-${Math.random().toString(36).slice(2)}`;
+        tokens.add(token);
+        return json(200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
+      }
+      if (req.method === 'GET' && url.pathname === '/invoices') {
+        if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) return json(401, { error: 'invalid_token' });
+        return json(200, { customer: url.searchParams.get('customer'), invoices: [{ id: 'inv-7', total: 42.5 }] });
+      }
       if (req.method === 'POST' && resource === 'services') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end('ok');
@@ -78,6 +97,7 @@ export async function startSampleApi(): Promise<SampleApi> {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     count: p => requests.filter(r => r.path === p).length,
+    revokeTokens: () => tokens.clear(),
     close: () => new Promise<void>(resolve => {
       server.closeAllConnections();
       server.close(() => resolve());

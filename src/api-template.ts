@@ -80,6 +80,14 @@ export interface ApiTemplateProps {
    * @default - no limit
    */
   readonly rateLimit?: RateLimit;
+
+  /**
+   * The authentication profile the call uses: a key of `TemplatedApiCallerProps.auth` (checked
+   * when the template is given to the construct).
+   *
+   * @default - no authentication
+   */
+  readonly auth?: string;
 }
 
 /**
@@ -202,6 +210,12 @@ export class ApiTemplate {
    * @default - no limit
    */
   public readonly rateLimit?: RateLimit;
+  /**
+   * The authentication profile the call uses.
+   *
+   * @default - no authentication
+   */
+  public readonly auth?: string;
   /** Where the template comes from, as error messages name it (`ApiTemplate 'x' GET`, `file.yaml#2 ('x' GET)`). */
   public readonly source: string;
 
@@ -218,6 +232,7 @@ export class ApiTemplate {
     this.description = template.description;
     this.response = template.response;
     this.pagination = template.pagination === undefined ? undefined : { ...template.pagination };
+    this.auth = template.auth;
     this.rateLimit = template.rateLimit === undefined ? undefined : { ...template.rateLimit };
     this.source = source;
   }

@@ -28,6 +28,8 @@ export class TemplateAttribute {
   public static readonly PAGINATION = 'pagination';
   /** Rate limit shared by every caller: a map `{ perSecond, burst? }`. */
   public static readonly RATE_LIMIT = 'rateLimit';
+  /** The authentication profile the call uses (a key of the construct's `auth` prop). */
+  public static readonly AUTH = 'auth';
 
   private constructor() {}
 }
@@ -67,6 +69,14 @@ export class ApiCallerErrors {
   public static readonly SECRET_UNAVAILABLE = 'SecretUnavailableError';
   /** The template's rate limit has no token for the call within the wait the renderer allows; retried with back-off. */
   public static readonly RATE_LIMITED = 'RateLimitedError';
+  /**
+   * The call could not be authenticated and a retry would not help: the token endpoint rejected
+   * the client's credentials (400, 401, 403, ...) or answered without a usable token, or the
+   * profile's settings are unusable (no credentials to sign with). Never retried.
+   */
+  public static readonly AUTHENTICATION = 'AuthenticationError';
+  /** The token endpoint answered 429 or 5xx, timed out or could not be reached: retried like the API's own transient failures. */
+  public static readonly AUTHENTICATION_UNAVAILABLE = 'AuthenticationUnavailableError';
   /** The execution input lacks a string `templateName` or `method` (raised by the workflow when input validation is on). */
   public static readonly INVALID_INPUT = 'InvalidInput';
 
@@ -110,6 +120,11 @@ export class RendererEnvironment {
    * `maxStringLength`, `maxListLength`, `maxTotalAllocation`, `timeoutMs`).
    */
   public static readonly RENDER_LIMITS = 'RENDER_LIMITS';
+  /**
+   * JSON object of authentication profile name to its settings (kind, token URL, client id, the
+   * ARNs and JSON fields of its secrets): never a secret value.
+   */
+  public static readonly AUTH_PROFILES = 'AUTH_PROFILES';
 
   private constructor() {}
 }
@@ -181,4 +196,30 @@ export class TemplateSeedingProperty {
   public static readonly TEMPLATES = 'Templates';
 
   private constructor() {}
+}
+
+/**
+ * Kinds of authentication profile (`ApiAuth`), as the renderer's `AUTH_PROFILES` names them.
+ */
+export enum ApiAuthKind {
+  /** OAuth 2.0 client credentials grant: a cached bearer token from a token endpoint. */
+  OAUTH2_CLIENT_CREDENTIALS = 'oauth2ClientCredentials',
+  /** HTTP Basic authentication. */
+  BASIC = 'basic',
+  /** A static bearer token. */
+  BEARER = 'bearer',
+  /** An API key in a header or a query parameter. */
+  API_KEY = 'apiKey',
+  /** AWS Signature Version 4 with the renderer function's own credentials. */
+  AWS_SIGV4 = 'awsSigV4',
+}
+
+/**
+ * How an OAuth 2.0 client sends its credentials to the token endpoint (RFC 6749, section 2.3.1).
+ */
+export enum ClientCredentialsMethod {
+  /** In an HTTP Basic `Authorization` header (what every server must support). */
+  BASIC_HEADER = 'basicHeader',
+  /** As `client_id` and `client_secret` in the form body. */
+  REQUEST_BODY = 'requestBody',
 }

@@ -9,3 +9,4 @@ export * from './workflow-logging';
 export * from './alarms';
 export * from './templated-api-caller';
 export * from './api-template';
+export * from './api-auth';

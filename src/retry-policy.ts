@@ -44,8 +44,8 @@ export interface RetryPolicyProps {
 }
 
 /**
- * How the workflow retries transient failures: `RetryableHttpError`, `ApiTimeoutError` and
- * `ApiConnectionError` from the renderer, Lambda service errors on the `CallApi` task and
+ * How the workflow retries transient failures: `RetryableHttpError`, `ApiTimeoutError`,
+ * `ApiConnectionError` and `AuthenticationUnavailableError` from the renderer, Lambda service errors on the `CallApi` task and
  * DynamoDB throttling on the `FetchTemplate` task. Render and template errors are never retried.
  *
  * @example
@@ -61,6 +61,8 @@ export class RetryPolicy {
     ApiCallerErrors.RETRYABLE_HTTP,
     ApiCallerErrors.API_TIMEOUT,
     ApiCallerErrors.API_CONNECTION,
+    // The token endpoint of an OAuth2 profile answered 429/5xx or could not be reached.
+    ApiCallerErrors.AUTHENTICATION_UNAVAILABLE,
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
     'Lambda.SdkClientException',

@@ -45,12 +45,14 @@ export class TemplateField {
   public static readonly DESCRIPTION = 'description';
   /** Calls per second allowed to the template's API, across every caller (`{ perSecond, burst? }`). */
   public static readonly RATE_LIMIT = 'rateLimit';
+  /** The authentication profile the call uses (a key of the construct's `auth` prop). */
+  public static readonly AUTH = 'auth';
   /** Response mapping template: renders the JSON that replaces the response body. */
   public static readonly RESPONSE = 'response';
   /** How to follow the pages of a paginated API (`next`, `items`, `maxPages`). */
   public static readonly PAGINATION = 'pagination';
   /** Every field, in the order problems are reported. */
-  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description', 'response', 'pagination', 'rateLimit']) as string[];
+  public static readonly ALL: string[] = Object.freeze(['name', 'method', 'url', 'headers', 'payload', 'timeout', 'description', 'response', 'pagination', 'rateLimit', 'auth']) as string[];
 
   private constructor() {}
 }
@@ -105,6 +107,8 @@ export class TemplateLimits {
   public static readonly MAX_PAGES = 1000;
   /** What a header name may be: an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~). */
   public static readonly HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+  /** What an authentication profile name may be: letters, digits, `_`, `-` and `.`, at most 64. */
+  public static readonly AUTH_PROFILE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 
   /** True when `name` is a valid header name (an RFC 9110 token). */
   public static isHeaderName(name: string): boolean {
@@ -115,6 +119,7 @@ export class TemplateLimits {
 }
 
 const HEADER_NAME = new RegExp(TemplateLimits.HEADER_NAME_PATTERN);
+const AUTH_PROFILE = new RegExp(TemplateLimits.AUTH_PROFILE_PATTERN);
 
 /**
  * The construct's defaults for the renderer, which the renderer also applies when its environment
@@ -212,6 +217,12 @@ export interface PlainTemplate {
    * @default - no limit
    */
   readonly rateLimit?: RateLimit;
+  /**
+   * The authentication profile the call uses.
+   *
+   * @default - no authentication
+   */
+  readonly auth?: string;
 }
 
 /**
@@ -267,6 +278,7 @@ export class TemplateRules {
     const description = present(fields.description);
     const response = present(fields.response);
     const pagination = present(fields.pagination);
+    const auth = present(fields.auth);
     const rateLimit = present(fields.rateLimit);
 
     const nameProblem = requiredString(name, TemplateLimits.MAX_NAME_CHARS);
@@ -327,6 +339,10 @@ export class TemplateRules {
 
     if (pagination !== undefined) {
       paginationProblems(pagination).forEach(message => add(TemplateField.PAGINATION, message));
+    }
+
+    if (auth !== undefined && (typeof auth !== 'string' || !AUTH_PROFILE.test(auth))) {
+      add(TemplateField.AUTH, `must name an authentication profile (letters, digits, _, - and ., at most 64), got ${described(auth)}`);
     }
 
     if (rateLimit !== undefined) {

@@ -8,9 +8,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WorkflowAlarmOptions } from './alarms';
+import { ApiAuth } from './api-auth';
 import { ApiTemplate } from './api-template';
 import { workflowAlarms } from './private/alarms';
 import { apiCallWorkflow } from './private/api-call-workflow';
+import { authProfiles, checkTemplateAuth } from './private/auth-profiles';
 import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
 import { checkRetryableStatuses, rendererFunction } from './private/renderer-function';
 import { MAX_SEEDED_BYTES, templateItem, templateSeedingResource } from './private/template-seeding';
@@ -108,6 +110,16 @@ export interface TemplatedApiCallerProps {
    * @default - none
    */
   readonly secrets?: Record<string, secretsmanager.ISecret>;
+
+  /**
+   * Authentication profiles, by the name templates give in their `auth` field: OAuth 2.0 client
+   * credentials (tokens cached and shared), Basic, bearer, API key or AWS SigV4. Only the ARNs
+   * of their secrets reach the renderer's environment; it is granted read access to exactly
+   * those secrets. A template naming a profile not defined here fails at synth.
+   *
+   * @default - none: templates send no authentication but what their headers hold
+   */
+  readonly auth?: Record<string, ApiAuth>;
 
   /**
    * How long the renderer reuses a fetched secret value before fetching it again (whole seconds,
@@ -283,6 +295,7 @@ export class TemplatedApiCaller extends Construct {
 
   /** The templates added so far, by `'name' METHOD`. */
   private readonly seededTemplates = new Map<string, ApiTemplate>();
+  private readonly authProfileNames: readonly string[];
   private seededBytes = 0;
   private seedingResource?: CustomResource;
 
@@ -320,9 +333,11 @@ export class TemplatedApiCaller extends Construct {
         throw new ValidationError(`secrets.${name}`, 'a secret name must be an identifier (letters, digits and _, not starting with a digit), as templates use it in `secrets.<name>`', this);
       }
     }
+    const auth = authProfiles(this, props.auth ?? {}, { allowPrivateNetworks: props.allowPrivateNetworks ?? false, allowedHosts: props.allowedHosts });
+    const cachesSecrets = secrets.length > 0 || auth.secrets.length > 0;
     if (props.secretsCacheTtl !== undefined) {
-      if (secrets.length === 0) {
-        throw new ValidationError('secretsCacheTtl', 'applies to `secrets`, and none are given', this);
+      if (!cachesSecrets) {
+        throw new ValidationError('secretsCacheTtl', 'applies to `secrets`, and none are given (nor `auth` profiles reading secrets)', this);
       }
       checkWholeSeconds(this, 'secretsCacheTtl', props.secretsCacheTtl, Duration.seconds(0), Duration.days(1));
     }
@@ -339,13 +354,15 @@ export class TemplatedApiCaller extends Construct {
       secretParamNames: props.secretParamNames,
       secretArns: secrets.length === 0 ? undefined
         : Stack.of(this).toJsonString(Object.fromEntries(secrets.map(([name, secret]) => [name, secret.secretArn]))),
-      secretsCacheTtl: secrets.length === 0 ? undefined : props.secretsCacheTtl ?? Duration.seconds(RendererDefaults.SECRETS_CACHE_TTL_SECONDS),
+      secretsCacheTtl: !cachesSecrets ? undefined : props.secretsCacheTtl ?? Duration.seconds(RendererDefaults.SECRETS_CACHE_TTL_SECONDS),
+      authProfiles: auth.settings === undefined ? undefined : Stack.of(this).toJsonString(auth.settings),
       idempotencyKeyHeader: props.idempotencyKeyHeader,
       renderLimits: props.renderLimits,
     }, props.rendererOptions);
-    for (const [, secret] of secrets) {
+    for (const secret of new Set([...secrets.map(([, secret]) => secret), ...auth.secrets])) {
       secret.grantRead(this.rendererFunction);
     }
+    this.authProfileNames = auth.names;
 
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
       table: this.table,
@@ -427,6 +444,7 @@ export class TemplatedApiCaller extends Construct {
     if (first !== undefined) {
       throw new ValidationError(prop, `template ${key} (${template.source}) is already defined (${first.source}); name and method identify a template`, this);
     }
+    checkTemplateAuth(this, prop, key, template.auth, this.authProfileNames);
     const functionTimeout = this.rendererFunction.timeout ?? Duration.seconds(3);
     if (template.timeout !== undefined && template.timeout.toMilliseconds() >= functionTimeout.toMilliseconds()) {
       throw new ValidationError(`${prop}.timeout`, `template ${key} (${template.source}): ${template.timeout.toHumanString()} must be shorter than the renderer function timeout (${functionTimeout.toHumanString()})`, this);

@@ -26,7 +26,7 @@ describe('RetryPolicy', () => {
 
   test('CallApi retries the transient renderer errors and the Lambda service errors', () => {
     expect(RetryPolicy.CALL_API_ERRORS).toEqual([
-      ApiCallerErrors.RETRYABLE_HTTP, ApiCallerErrors.API_TIMEOUT, ApiCallerErrors.API_CONNECTION,
+      ApiCallerErrors.RETRYABLE_HTTP, ApiCallerErrors.API_TIMEOUT, ApiCallerErrors.API_CONNECTION, ApiCallerErrors.AUTHENTICATION_UNAVAILABLE,
       'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException',
       'Lambda.TooManyRequestsException', 'Lambda.ClientExecutionTimeoutException',
     ]);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnTemplate, LocalWorkflowRunner, readStateMachine } from '../local-runner';
+import { authSecretArns } from '../local-runner/auth-secrets';
 import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
 import { executionReport } from './execution-report';
@@ -28,7 +29,9 @@ Options:
   --state-machine <id>        logical id of the state machine, if the stack has several
   --allow-private-networks    let the renderer call private and loopback addresses (local APIs)
   --secret <name=value>       the value of {{ secrets.<name> }}, served by a local stand-in for
-                              Secrets Manager (repeatable; names as the stack's secrets prop)
+                              Secrets Manager (repeatable; names as the stack's secrets prop),
+                              or of an auth profile's secret as <profile>.<setting>, e.g.
+                              billing.clientSecret=s3cr3t
   --env <NAME=value>          set a function environment variable, e.g. ALLOWED_HOSTS=127.0.0.1
                               (repeatable; overrides what the stack sets)
   --retry-interval-ms <ms>    wait this long between retries instead of the defined backoff
@@ -130,7 +133,7 @@ function runContext(template: CfnTemplate, stateMachineId: string | undefined, f
   const secretNames = [...new Set(machine.functions.flatMap(fn => {
     const json = fn.environment[RendererEnvironment.SECRET_ARNS];
     return json === undefined ? [] : Object.keys(JSON.parse(json) as Record<string, string>);
-  }))];
+  }).concat([...authSecretArns(machine.functions).keys()]))];
   return {
     tableName: machine.tables.length === 1 ? machine.tables[0].tableName : machine.tables.map(t => t.tableName).join(' or '),
     allowedHosts: (environment[RendererEnvironment.ALLOWED_HOSTS] ?? '').split(',').map(h => h.trim()).filter(h => h !== ''),

@@ -11,6 +11,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import type { IConstruct } from 'constructs';
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
+import { authSecretArns } from './auth-secrets';
 import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
 import { CONTEXT_KEY, ContextObject, followStateEvents, redirectContextPaths } from './context-object';
 import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
@@ -53,6 +54,8 @@ export interface LocalWorkflowRunnerOptions {
   /**
    * Values of the Secrets Manager secrets templates use, by the name they use
    * (`{{ secrets.apiKey }}` → `apiKey`), served by a local stand-in for Secrets Manager.
+   * The secrets of authentication profiles go by `<profile>.<setting>`: `billing.clientSecret`,
+   * `partner.password`, `legacy.token`, `search.value` (the secret's whole string).
    * @default - none: a template that uses a secret fails with SecretUnavailableError
    */
   readonly secretValues?: Record<string, string>;
@@ -83,6 +86,8 @@ export interface LocalTemplate {
   /** The response mapping template. */
   readonly response?: string;
   readonly pagination?: { readonly next: string; readonly items: string; readonly maxPages?: number };
+  /** The authentication profile the call uses (a key of the construct's `auth` prop). */
+  readonly auth?: string;
   readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
 }
 
@@ -197,6 +202,7 @@ export class LocalWorkflowRunner {
       [TemplateAttribute.DESCRIPTION]: template.description,
       [TemplateAttribute.RESPONSE]: template.response,
       [TemplateAttribute.PAGINATION]: template.pagination,
+      [TemplateAttribute.AUTH]: template.auth,
       [TemplateAttribute.RATE_LIMIT]: template.rateLimit,
     };
     let problems: string[];
@@ -327,7 +333,7 @@ async function putPlainItem(db: LocalDynamoDb, tableName: string, item: Record<s
 }
 
 function usesSecrets(functions: readonly LocalFunction[]): boolean {
-  return functions.some(fn => fn.environment[RendererEnvironment.SECRET_ARNS] !== undefined);
+  return functions.some(fn => fn.environment[RendererEnvironment.SECRET_ARNS] !== undefined) || authSecretArns(functions).size > 0;
 }
 
 /** Secret values by the ARN the functions know them by; a value for an unknown name is an error. */
@@ -338,6 +344,7 @@ function secretsByArn(functions: readonly LocalFunction[], values: Record<string
     if (json === undefined) continue;
     for (const [name, arn] of Object.entries<string>(JSON.parse(json))) arnsByName.set(name, arn);
   }
+  for (const [name, arn] of authSecretArns(functions)) arnsByName.set(name, arn);
   const byArn = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) {
     const arn = arnsByName.get(name);

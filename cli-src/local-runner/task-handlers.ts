@@ -51,6 +51,7 @@ const RUNTIME_PROVIDED: Record<string, () => unknown> = {
   '@aws-sdk/client-dynamodb': () => require('@aws-sdk/client-dynamodb'),
   '@aws-sdk/client-secrets-manager': () => require('@aws-sdk/client-secrets-manager'),
   '@aws-sdk/util-dynamodb': () => require('@aws-sdk/util-dynamodb'),
+  '@smithy/signature-v4': () => require('@smithy/signature-v4'),
   /* eslint-enable @typescript-eslint/no-require-imports */
 };
 

@@ -96,6 +96,20 @@ export class ResponseMappingError extends RendererError {
   }
 }
 
+/** The call could not be authenticated, and a retry would not help (credentials rejected, no usable token). */
+export class AuthenticationError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.AUTHENTICATION, message);
+  }
+}
+
+/** The token endpoint answered 429 or 5xx, timed out or could not be reached (retried). */
+export class AuthenticationUnavailableError extends RendererError {
+  constructor(message: string) {
+    super(ApiCallerErrors.AUTHENTICATION_UNAVAILABLE, message);
+  }
+}
+
 /**
  * The API asked to come back later (Retry-After) and the workflow will wait: caught by the
  * workflow (never the end of an execution). The message is read by the workflow's

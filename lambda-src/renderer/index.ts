@@ -1,6 +1,7 @@
 // The renderer Lambda (DESIGN.md, "The renderer contract"): decode the template item, render
 // url, headers and payload with params, guard the destination, call it, return the response.
 import { loggedRequestHeaders, loggedResponseHeaders, writeCallLog } from './call-log';
+import type { AuthRequest } from './auth/authenticate';
 import { rendererConfig, type RendererConfig } from './config';
 import { assertAllowedHost } from './destination-guard';
 import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError, RetryAfterWait } from './errors';
@@ -76,11 +77,11 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
     // Last before sending: a token is spent only on a call that will be made.
     if (item.rateLimit !== undefined) rateLimitWaitMs = (await takeToken(item, item.rateLimit, config.rateLimitTable)).waitedMs;
-    response = await sendRequest({
+    response = item.auth === undefined ? await sendRequest({
       ...request,
       timeoutMs: callTimeout(item, config, context),
       maxResponseBytes: config.maxResponseBytes,
-    });
+    }) : await authenticatedCall(item, request, config, context, (values) => { redactor = redactor.with(values); });
     if (config.retryableStatuses.has(response.statusCode)) {
       const attempt = execution?.attempt ?? 1;
       const decision = retryAfterDecision(response.headers['retry-after'], attempt, earlierAttempts(event as unknown as Record<string, unknown>) > 0);
@@ -125,6 +126,19 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       rateLimitWaitMs,
     }, redactor, config.metricsNamespace === undefined ? undefined : { namespace: config.metricsNamespace, timeToFirstByteMs: response?.timeToFirstByteMs });
   }
+}
+
+/** The call under the template's authentication profile; its code is loaded by the first such call. */
+function authenticatedCall(
+  item: TemplateItem, request: AuthRequest, config: RendererConfig, context: LambdaContext | undefined, redact: (values: readonly string[]) => void,
+): Promise<HttpResponse> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { sendAuthenticated } = require('./auth/authenticate') as typeof import('./auth/authenticate');
+  const timeoutMs = () => callTimeout(item, config, context);
+  return sendAuthenticated({
+    profile: item.auth!, request, config, redact, timeoutMs,
+    send: (authenticated) => sendRequest({ ...authenticated, timeoutMs: timeoutMs(), maxResponseBytes: config.maxResponseBytes }),
+  });
 }
 
 function templateSources(item: TemplateItem): string[] {

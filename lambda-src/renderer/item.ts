@@ -16,6 +16,8 @@ export interface TemplateItem {
   /** The response mapping template. */
   readonly response?: string;
   readonly pagination?: PaginationTemplate;
+  /** The authentication profile the call uses. */
+  readonly auth?: string;
   readonly rateLimit?: RateLimit;
 }
 
@@ -100,6 +102,7 @@ const ATTRIBUTE_OF_FIELD: Readonly<Record<string, string>> = {
   [TemplateField.DESCRIPTION]: TemplateAttribute.DESCRIPTION,
   [TemplateField.RESPONSE]: TemplateAttribute.RESPONSE,
   [TemplateField.PAGINATION]: TemplateAttribute.PAGINATION,
+  [TemplateField.AUTH]: TemplateAttribute.AUTH,
   [TemplateField.RATE_LIMIT]: TemplateAttribute.RATE_LIMIT,
 };
 
@@ -116,6 +119,7 @@ export function templateOfItem(item: PlainObject): PlainTemplate {
     description: own(item, TemplateAttribute.DESCRIPTION),
     response: own(item, TemplateAttribute.RESPONSE),
     pagination: own(item, TemplateAttribute.PAGINATION),
+    auth: own(item, TemplateAttribute.AUTH),
     rateLimit: numbersOf(own(item, TemplateAttribute.RATE_LIMIT)),
   } as PlainTemplate;
 }
@@ -150,6 +154,7 @@ function validateItem(item: PlainObject): TemplateItem {
     timeoutMs: template.timeoutMs ?? undefined,
     response: template.response ?? undefined,
     pagination: template.pagination ?? undefined,
+    auth: template.auth ?? undefined,
     rateLimit: template.rateLimit ?? undefined,
   };
 }

@@ -14,7 +14,7 @@ export interface TemplateSecrets {
   readonly values: readonly string[];
 }
 
-interface CachedSecret {
+export interface CachedSecret {
   readonly value: unknown;
   readonly redact: readonly string[];
   readonly expiresAt: number;
@@ -86,22 +86,30 @@ export async function templateSecrets(
 }
 
 function cachedSecret(name: string, config: RendererConfig, now: number): Promise<CachedSecret> {
-  const cached = cache.get(name);
+  return secretByArn(config.secretArns.get(name)!, `${NAME}.${name}`, config, now);
+}
+
+/**
+ * A secret's parsed value and its redactable forms, by ARN: cached for the TTL, one fetch shared
+ * by concurrent calls. `label` names it in errors (`secrets.apiKey`, `auth.billing.clientSecret`).
+ */
+export function secretByArn(arn: string, label: string, config: RendererConfig, now = Date.now()): Promise<CachedSecret> {
+  const cached = cache.get(arn);
   if (cached !== undefined && cached.expiresAt > now) return Promise.resolve(cached);
-  let pending = inFlight.get(name);
+  let pending = inFlight.get(arn);
   if (pending === undefined) {
-    pending = fetchSecret(name, config.secretArns.get(name)!, now + config.secretsCacheTtlMs)
+    pending = fetchSecret(label, arn, now + config.secretsCacheTtlMs)
       .then((secret) => {
-        if (config.secretsCacheTtlMs > 0) cache.set(name, secret);
+        if (config.secretsCacheTtlMs > 0) cache.set(arn, secret);
         return secret;
       })
-      .finally(() => inFlight.delete(name));
-    inFlight.set(name, pending);
+      .finally(() => inFlight.delete(arn));
+    inFlight.set(arn, pending);
   }
   return pending;
 }
 
-async function fetchSecret(name: string, arn: string, expiresAt: number): Promise<CachedSecret> {
+async function fetchSecret(label: string, arn: string, expiresAt: number): Promise<CachedSecret> {
   let text: string;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,7 +120,7 @@ async function fetchSecret(name: string, arn: string, expiresAt: number): Promis
   } catch (error) {
     // The SDK's message could quote anything; its error name and status say what went wrong.
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    throw new SecretUnavailableError(`${NAME}.${name}: GetSecretValue failed with ${(error as Error).name}${status === undefined ? '' : ` (HTTP ${status})`}`);
+    throw new SecretUnavailableError(`${label}: GetSecretValue failed with ${(error as Error).name}${status === undefined ? '' : ` (HTTP ${status})`}`);
   }
   const value = parseSecret(text);
   return { value, redact: redactable(text, value), expiresAt };

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkInteger, checkWholeSeconds } from './checks';
 import { ValidationError } from './validation-error';
-import { RendererDefaults, RendererEnvironment, TemplateLimits } from '../contract';
+import { RendererEnvironment, TemplateLimits } from '../contract';
 import { RenderLimits } from '../render-limits';
 import { RendererFunctionOptions } from '../renderer-function';
 import { StatusRange } from '../status-range';
@@ -23,6 +23,8 @@ export interface RendererSettings {
   /** JSON (a token) of secret name to ARN. */
   readonly secretArns?: string;
   readonly secretsCacheTtl?: Duration;
+  /** JSON (a token) of authentication profile name to settings (ARNs, no secret values). */
+  readonly authProfiles?: string;
   readonly idempotencyKeyHeader?: string;
   readonly renderLimits?: RenderLimits;
 }
@@ -138,7 +140,12 @@ function rendererEnvironment(scope: Construct, settings: RendererSettings): Reco
   }
   if (settings.secretArns !== undefined) {
     env[RendererEnvironment.SECRET_ARNS] = settings.secretArns;
-    env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl?.toSeconds() ?? RendererDefaults.SECRETS_CACHE_TTL_SECONDS);
+  }
+  if (settings.authProfiles !== undefined) {
+    env[RendererEnvironment.AUTH_PROFILES] = settings.authProfiles;
+  }
+  if (settings.secretsCacheTtl !== undefined) {
+    env[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS] = String(settings.secretsCacheTtl.toSeconds());
   }
   return env;
 }

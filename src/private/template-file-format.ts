@@ -82,6 +82,7 @@ function toTemplate(value: unknown, source: string): PlainTemplate {
     description: fields.description,
     response: fields.response,
     pagination: fields.pagination,
+    auth: fields.auth,
     rateLimit: fields.rateLimit,
   } as PlainTemplate;
 }

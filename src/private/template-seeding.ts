@@ -32,6 +32,7 @@ export function templateItem(template: ApiTemplate): Record<string, unknown> {
   if (template.description !== undefined) item[TemplateAttribute.DESCRIPTION] = template.description;
   if (template.response !== undefined) item[TemplateAttribute.RESPONSE] = template.response;
   if (template.pagination !== undefined) item[TemplateAttribute.PAGINATION] = { ...template.pagination };
+  if (template.auth !== undefined) item[TemplateAttribute.AUTH] = template.auth;
   if (template.rateLimit !== undefined) item[TemplateAttribute.RATE_LIMIT] = { ...template.rateLimit };
   return item;
 }

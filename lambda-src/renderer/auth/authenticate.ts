@@ -1,0 +1,114 @@
+// A call under an authentication profile: the credentials a template's `auth` names are added to
+// the rendered request (replacing a template header of the same name), every secret and token
+// is handed to the call's Redactor before it can reach a log line or error, and an OAuth2 token
+// the API refuses (401) is dropped, fetched again once and the call retried once. Loaded by the
+// handler only for templates with `auth`: a call without it costs nothing here.
+import { requestToken } from './oauth2';
+import { authProfile, type AuthProfile, type OAuth2Profile, type SecretRef } from './profiles';
+import { signedHeaders } from './sigv4';
+import { TokenCache } from './token-cache';
+import type { RendererConfig } from '../config';
+import { AuthenticationError } from '../errors';
+import type { HttpResponse } from '../http-client';
+import { secretByArn } from '../secrets';
+import { ApiAuthKind } from '../../../src/contract';
+
+export interface AuthRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface AuthenticatedCall {
+  /** The profile the template names. */
+  readonly profile: string;
+  readonly request: AuthRequest;
+  readonly config: RendererConfig;
+  /** Sends a request as the handler does (timeout, size cap). */
+  readonly send: (request: AuthRequest) => Promise<HttpResponse>;
+  /** Time left for a token request. */
+  readonly timeoutMs: () => number;
+  /** Adds values to the call's Redactor. */
+  readonly redact: (values: readonly string[]) => void;
+}
+
+/** Tokens of this execution environment, by profile. */
+export const tokens = new TokenCache();
+
+export async function sendAuthenticated(call: AuthenticatedCall): Promise<HttpResponse> {
+  const profile = authProfile(call.profile, call.config);
+  if (profile.kind !== ApiAuthKind.OAUTH2_CLIENT_CREDENTIALS) {
+    return call.send(await authenticated(call, profile));
+  }
+  const key = `${call.profile}\n${profile.tokenUrl}\n${profile.clientId}`;
+  const clientSecret = await secretValue(profile.clientSecret, `auth.${call.profile}.clientSecret`, call);
+  const token = () => tokens.token(key, () => requestToken(profile, clientSecret, call.config, call.timeoutMs()))
+    .then((accessToken) => {
+      call.redact([accessToken]);
+      return accessToken;
+    });
+  const first = await token();
+  const response = await call.send(withHeader(call.request, 'authorization', `Bearer ${first}`));
+  if (response.statusCode !== 401) return response;
+  // The token may have been revoked or rotated early: one new token, one more try. A second
+  // 401 is the API's answer (ApiCallFailed), not a reason to loop.
+  tokens.invalidate(key, first);
+  const second = await token();
+  return call.send(withHeader(call.request, 'authorization', `Bearer ${second}`));
+}
+
+async function authenticated(call: AuthenticatedCall, profile: Exclude<AuthProfile, OAuth2Profile>): Promise<AuthRequest> {
+  const label = `auth.${call.profile}`;
+  switch (profile.kind) {
+    case ApiAuthKind.BASIC: {
+      const password = await secretValue(profile.password, `${label}.password`, call);
+      const credentials = Buffer.from(`${profile.username}:${password}`, 'utf8').toString('base64');
+      call.redact([credentials]);
+      return withHeader(call.request, 'authorization', `Basic ${credentials}`);
+    }
+    case ApiAuthKind.BEARER:
+      return withHeader(call.request, 'authorization', `Bearer ${await secretValue(profile.token, `${label}.token`, call)}`);
+    case ApiAuthKind.API_KEY: {
+      const value = await secretValue(profile.value, `${label}.value`, call);
+      if (profile.queryParameter !== undefined) {
+        const url = new URL(call.request.url);
+        url.searchParams.set(profile.queryParameter, value);
+        return { ...call.request, url };
+      }
+      return withHeader(call.request, profile.header ?? 'X-Api-Key', value);
+    }
+    case ApiAuthKind.AWS_SIGV4: {
+      const sessionToken = process.env.AWS_SESSION_TOKEN;
+      if (sessionToken) call.redact([sessionToken]);
+      return { ...call.request, headers: await signedHeaders(call.request, profile) };
+    }
+  }
+}
+
+/** The secret (or its JSON field) as text; every form of it joins the Redactor first. */
+async function secretValue(ref: SecretRef, label: string, call: AuthenticatedCall): Promise<string> {
+  const secret = await secretByArn(ref.arn, label, call.config);
+  call.redact(secret.redact);
+  const value = ref.field === undefined ? secret.value : (secret.value as Record<string, unknown> | string)?.[ref.field as never];
+  if (ref.field !== undefined && (typeof secret.value !== 'object' || value === undefined)) {
+    throw new AuthenticationError(`${label}: the secret has no JSON field ${ref.field}`);
+  }
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string' || value === '') {
+    throw new AuthenticationError(`${label}: the secret${ref.field === undefined ? '' : `'s field ${ref.field}`} is not a non-empty string`);
+  }
+  if (/[\r\n\0]/.test(value)) throw new AuthenticationError(`${label}: the secret contains a line break or NUL`);
+  return value;
+}
+
+/** The request with one header set, replacing any of the same name (case-insensitive). */
+function withHeader(request: AuthRequest, name: string, value: string): AuthRequest {
+  const headers = Object.create(null) as Record<string, string>;
+  const lower = name.toLowerCase();
+  for (const [key, existing] of Object.entries(request.headers)) {
+    if (key.toLowerCase() !== lower) headers[key] = existing;
+  }
+  headers[name] = value;
+  return { ...request, headers };
+}
