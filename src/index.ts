@@ -9,4 +9,5 @@ export * from './workflow-logging';
 export * from './alarms';
 export * from './templated-api-caller';
 export * from './api-template';
+export * from './template-metrics';
 export * from './api-auth';

@@ -10,10 +10,12 @@ import { Construct } from 'constructs';
 import { WorkflowAlarmOptions } from './alarms';
 import { ApiAuth } from './api-auth';
 import { ApiTemplate } from './api-template';
+import { RendererEnvironment } from './contract';
 import { workflowAlarms } from './private/alarms';
 import { apiCallWorkflow } from './private/api-call-workflow';
 import { authProfiles, checkTemplateAuth } from './private/auth-profiles';
 import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
+import { rateLimitTable } from './private/rate-limit-table';
 import { checkRetryableStatuses, rendererFunction } from './private/renderer-function';
 import { MAX_SEEDED_BYTES, templateItem, templateSeedingResource } from './private/template-seeding';
 import { templateTable } from './private/template-table';
@@ -22,6 +24,7 @@ import { RenderLimits } from './render-limits';
 import { RendererFunctionOptions } from './renderer-function';
 import { RetryPolicy } from './retry-policy';
 import { StatusRange } from './status-range';
+import { TemplateMetrics, TemplateMetricsOptions } from './template-metrics';
 import { RendererDefaults } from './template-model';
 import { TemplateTableProps } from './template-table';
 import { WorkflowLoggingOptions } from './workflow-logging';
@@ -263,6 +266,25 @@ export interface TemplatedApiCallerProps {
    * @default - 5 minutes, plus `waitBeforeCall` on STANDARD
    */
   readonly timeout?: Duration;
+
+  /**
+   * A table of token buckets for the templates' `rateLimit`s (one UpdateItem per call of a
+   * rate-limited template), and a retry of `RateLimitedError` with back-off and jitter on
+   * `CallApi`. A template with a `rateLimit` needs it: `true` when templates are put outside
+   * the stack (CLI) with rate limits.
+   *
+   * @default - true when a template given in `templates` has a `rateLimit`
+   */
+  readonly rateLimits?: boolean;
+
+  /**
+   * Per-template metrics (calls, latency, time to first byte, status classes, errors by name,
+   * retries, rate-limit waits) written by the renderer as CloudWatch Embedded Metric Format,
+   * with a dashboard and error-rate alarms per template.
+   *
+   * @default - no metrics
+   */
+  readonly metrics?: TemplateMetricsOptions;
 }
 
 const EXPRESS_LIMIT = Duration.minutes(5);
@@ -292,6 +314,14 @@ export class TemplatedApiCaller extends Construct {
   public readonly executionsThrottledAlarm?: cloudwatch.Alarm;
   /** Alarm on `ExecutionsTimedOut` (undefined when alarms are disabled). */
   public readonly executionsTimedOutAlarm?: cloudwatch.Alarm;
+  /** The rate limits' token buckets (undefined without rate limits). */
+  public readonly rateLimitTable?: dynamodb.ITable;
+  /** The per-template metrics, dashboard and alarms (undefined without `metrics`). */
+  public readonly metrics?: TemplateMetrics;
+  /** The retry policy of the calls (also used by `TemplatedApiBatch`). */
+  public readonly retry: RetryPolicy;
+  /** The statuses that end in success (also used by `TemplatedApiBatch`). */
+  public readonly successStatus: StatusRange;
 
   /** The templates added so far, by `'name' METHOD`. */
   private readonly seededTemplates = new Map<string, ApiTemplate>();
@@ -364,6 +394,21 @@ export class TemplatedApiCaller extends Construct {
     }
     this.authProfileNames = auth.names;
 
+    this.retry = retry;
+    this.successStatus = successStatus;
+    for (const name of [RendererEnvironment.RATE_LIMIT_TABLE, RendererEnvironment.METRICS_NAMESPACE]) {
+      if (props.rendererOptions?.environment?.[name] !== undefined) {
+        throw new ValidationError('rendererOptions.environment', `${name} is set by the construct from its props; set the prop instead`, this);
+      }
+    }
+    if (props.rateLimits ?? (props.templates ?? []).some((template) => template.rateLimit !== undefined)) {
+      this.rateLimitTable = rateLimitTable(this, 'RateLimitTable', this.rendererFunction);
+    }
+    if (props.metrics !== undefined) {
+      this.metrics = new TemplateMetrics(this, 'Metrics', props.metrics);
+      this.rendererFunction.addEnvironment(RendererEnvironment.METRICS_NAMESPACE, this.metrics.namespace);
+    }
+
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
       table: this.table,
       rendererFunction: this.rendererFunction,
@@ -375,6 +420,7 @@ export class TemplatedApiCaller extends Construct {
       afterSuccess: props.afterSuccess,
       onFailure: props.onFailure,
       parallelBranches: props.parallelBranches ?? [],
+      rateLimited: this.rateLimitTable !== undefined,
     });
 
     this.logGroup = props.logging?.destination ?? new logs.LogGroup(this, 'LogGroup', {
@@ -445,6 +491,9 @@ export class TemplatedApiCaller extends Construct {
       throw new ValidationError(prop, `template ${key} (${template.source}) is already defined (${first.source}); name and method identify a template`, this);
     }
     checkTemplateAuth(this, prop, key, template.auth, this.authProfileNames);
+    if (template.rateLimit !== undefined && this.rateLimitTable === undefined) {
+      throw new ValidationError(`${prop}.rateLimit`, `template ${key} (${template.source}) has a rate limit, and rateLimits is false: set rateLimits: true (the table of its token bucket)`, this);
+    }
     const functionTimeout = this.rendererFunction.timeout ?? Duration.seconds(3);
     if (template.timeout !== undefined && template.timeout.toMilliseconds() >= functionTimeout.toMilliseconds()) {
       throw new ValidationError(`${prop}.timeout`, `template ${key} (${template.source}): ${template.timeout.toHumanString()} must be shorter than the renderer function timeout (${functionTimeout.toHumanString()})`, this);
@@ -456,6 +505,7 @@ export class TemplatedApiCaller extends Construct {
     }
     this.seededTemplates.set(key, template);
     this.seededBytes += bytes;
+    this.metrics?.addTemplate(template.name, template.method);
     this.seedingResource ??= templateSeedingResource(this, 'Templates', this.table,
       () => [...this.seededTemplates.values()].map(templateItem));
   }

@@ -57,6 +57,15 @@ describe('AwsSolutionsChecks (cdk-nag)', () => {
     expect(error).toBeDefined();
   });
 
+  test('rate limits and per-template metrics (table, dashboard, alarms) add no unacknowledged finding', () => {
+    const { error, report } = nagReport({
+      templates: [ApiTemplate.of({ name: 'get-user', method: HttpMethod.GET, url: 'https://api.example.com/users/{{ id }}', rateLimit: { perSecond: 5 } })],
+      metrics: {},
+    });
+    expect(violations(report)).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+
   test('turning tracing off is reported (the checks do run)', () => {
     const { error, report } = nagReport({ tracing: false });
     expect(violations(report).map((v) => v.ruleName)).toContain('AwsSolutions-SF2');

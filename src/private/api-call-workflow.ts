@@ -22,6 +22,8 @@ export interface ApiCallWorkflowSettings {
   readonly afterSuccess?: sfn.IChainable;
   readonly onFailure?: sfn.IChainable;
   readonly parallelBranches: sfn.IChainable[];
+  /** Templates may have rate limits: RateLimitedError is retried (whatever `retry` says). */
+  readonly rateLimited?: boolean;
 }
 
 /**
@@ -72,6 +74,18 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
     },
     resultPath: WorkflowPaths.RESPONSE,
   });
+  if (s.rateLimited) {
+    // No token yet under the template's rate limit: not a failure, so retried even with
+    // RetryPolicy.none(); full jitter spreads the waiting calls over the slots to come.
+    callApi.addRetry({
+      errors: [ApiCallerErrors.RATE_LIMITED],
+      maxAttempts: 20,
+      interval: Duration.seconds(1),
+      backoffRate: 1.5,
+      maxDelay: Duration.seconds(10),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+  }
   retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
 
   let call: sfn.TaskStateBase | sfn.Parallel = callApi;
