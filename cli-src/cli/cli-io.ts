@@ -31,11 +31,11 @@ export function parseJsonOption(value: string | undefined, option: string): Reco
   return parsed as Record<string, unknown>;
 }
 
-/** Repeatable `NAME=value` options as a map. */
-export function parseAssignments(options: unknown, option: string): Record<string, string> {
+/** Repeatable `NAME=value` options as a map (`dotted`: names like `billing.clientSecret` too). */
+export function parseAssignments(options: unknown, option: string, dotted = false): Record<string, string> {
   const result: Record<string, string> = {};
   for (const assignment of (options as string[] | undefined) ?? []) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(assignment);
+    const match = (dotted ? /^([A-Za-z0-9_][A-Za-z0-9_.-]*)=(.*)$/s : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s).exec(assignment);
     if (!match) throw new UsageError(`${option} ${assignment}: expected NAME=value`);
     result[match[1]] = match[2];
   }

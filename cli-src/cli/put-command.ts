@@ -2,6 +2,7 @@ import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-io';
 import type { Command } from './command';
+import { authProblems, stackAuthProfiles } from './stack-auth';
 import { loadTemplates } from './template-loader';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
 
@@ -21,6 +22,8 @@ Options:
   --endpoint <url>    DynamoDB endpoint, e.g. http://127.0.0.1:8000 for a local DynamoDB
   --region <region>   AWS region (default: AWS_REGION, or the SDK's configuration)
   --dry-run           validate and list what would be written, write nothing
+  --stack <file>      the synthesized stack (cdk.out/Stack.template.json): a template's auth
+                      must name one of its authentication profiles
 
 Credentials come from the AWS SDK's default chain (environment, profile, role).
 Exit code 0 when every template was written, 1 otherwise.`,
@@ -29,14 +32,16 @@ Exit code 0 when every template was written, 1 otherwise.`,
     'endpoint': { type: 'string' },
     'region': { type: 'string' },
     'dry-run': { type: 'boolean' },
+    'stack': { type: 'string' },
   },
   async run(values, positionals, io) {
     const table = values.table as string | undefined;
     if (positionals.length === 0) throw new UsageError('name at least one template file or directory');
     if (!table) throw new UsageError('--table is required');
+    const profiles = stackAuthProfiles(values.stack, io);
     const entries = loadTemplates(positionals, io);
     if (entries === undefined) return EXIT_FAILED;
-    const invalid = entries.flatMap(e => checkTemplateSyntax(e.item).map(p => `${e.item.PK} ${e.item.SK}: ${p}`));
+    const invalid = entries.flatMap(e => [...checkTemplateSyntax(e.item), ...authProblems(e.item, profiles)].map(p => `${e.item.PK} ${e.item.SK}: ${p}`));
     if (invalid.length > 0) {
       invalid.forEach(line => io.err(`✘ ${line}`));
       io.err('nothing written: fix the templates first');

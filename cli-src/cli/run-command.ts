@@ -64,7 +64,7 @@ Exit code 0 when the execution succeeded, 1 when it failed, 2 for a wrong comman
       ...(values['allow-private-networks'] ? { [RendererEnvironment.ALLOW_PRIVATE_NETWORKS]: 'true' } : {}),
       ...parseAssignments(values.env, '--env'),
     };
-    const secretValues = parseAssignments(values.secret, '--secret');
+    const secretValues = parseAssignments(values.secret, '--secret', true);
     const stateMachineId = values['state-machine'] as string | undefined;
     const template = withTableName(JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate, values.table as string | undefined);
     const context = runContext(template, stateMachineId, functionEnvironment);

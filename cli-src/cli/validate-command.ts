@@ -1,23 +1,26 @@
 import { EXIT_FAILED, EXIT_OK, UsageError } from './cli-io';
 import type { Command } from './command';
+import { authProblems, stackAuthProfiles } from './stack-auth';
 import { entryLabel, relativeMessage, templateFileReports } from './template-loader';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check template files: fields, methods, URLs and template syntax',
-  help: `Usage: templated-api-caller validate <file-or-directory>...
+  help: `Usage: templated-api-caller validate <file-or-directory>... [--stack <cdk.out/Stack.template.json>]
 
 Checks YAML or JSON template files (every .yaml, .yml and .json file directly inside a
 directory): known fields, name/method/url present, method one of GET HEAD POST PUT PATCH DELETE
 OPTIONS, header names, timeout, duplicates, and the Jinja2 syntax of url, headers and payload.
 Every file is checked, also after one that fails; a summary line ends the report.
-Nothing is rendered or sent.
+Nothing is rendered or sent. With --stack, a template's auth must name one of the stack's
+authentication profiles.
 
 Exit code 0 when every template is valid, 1 otherwise.`,
-  options: {},
-  async run(_values, positionals, io) {
+  options: { stack: { type: 'string' } },
+  async run(values, positionals, io) {
     if (positionals.length === 0) throw new UsageError('name at least one template file or directory');
+    const profiles = stackAuthProfiles(values.stack, io);
     const reports = templateFileReports(positionals, io);
     let templates = 0;
     let valid = 0;
@@ -29,7 +32,7 @@ Exit code 0 when every template is valid, 1 otherwise.`,
       }
       for (const entry of report.entries) {
         templates++;
-        const problems = [...entry.problems, ...syntaxProblems(entry.item)];
+        const problems = [...entry.problems, ...syntaxProblems(entry.item), ...authProblems(entry.item, profiles)];
         if (problems.length === 0) {
           valid++;
           io.out(`✔ ${entryLabel(entry, io)}`);

@@ -8,7 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { main } from '../../../cli-src/cli';
 import { LocalDynamoDb } from '../../../cli-src/local-runner';
 import { buildExampleApp } from '../../../examples/app';
-import { startSampleApi, SampleApi } from '../../../examples/sample-api';
+import { BILLING_CLIENT, startSampleApi, SampleApi } from '../../../examples/sample-api';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples', 'templates');
 const CLI_BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'cli', 'index.js');
@@ -92,7 +92,7 @@ describe('templated-api-caller (in-process)', () => {
     test('accepts the example templates', async () => {
       const result = await cli('validate', EXAMPLES);
       expect(result.code).toBe(0);
-      expect(result.out).toMatch(/✔ create-order POST[\s\S]*4 of 4 templates valid \(4 files\)$/);
+      expect(result.out).toMatch(/✔ create-order POST[\s\S]*5 of 5 templates valid \(5 files\)$/);
     });
 
     test('reports syntax errors with the part and line, and a non-http URL, exit 1', async () => {
@@ -166,7 +166,7 @@ describe('templated-api-caller (in-process)', () => {
 
     test('writes every template as the item the renderer reads', async () => {
       const result = await cli('put', EXAMPLES, '--table', 'templates', '--endpoint', db.endpoint, '--region', 'local-1');
-      expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/4 templates written to templates/) });
+      expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/5 templates written to templates/) });
       const { Item } = await db.client.send(new GetItemCommand({ TableName: 'templates', Key: { PK: { S: 'get-order' }, SK: { S: 'GET' } } }));
       expect(unmarshall(Item!)).toMatchObject({ PK: 'get-order', SK: 'GET', timeoutMs: 5000, headers: { Accept: 'application/json' } });
     });
@@ -223,12 +223,12 @@ describe('templated-api-caller (in-process)', () => {
       expect(blocked.code).toBe(1);
       expect(blocked.err.split('\n')).toEqual([
         'hint: 127.0.0.1 is a private or loopback address: pass --allow-private-networks to call it',
-        'hint: 127.0.0.1 is not in the function\'s allowed hosts (api.example.com, hooks.example.com): pass --env ALLOWED_HOSTS=api.example.com,hooks.example.com,127.0.0.1',
+        'hint: 127.0.0.1 is not in the function\'s allowed hosts (api.example.com, hooks.example.com, auth.example.com): pass --env ALLOWED_HOSTS=api.example.com,hooks.example.com,auth.example.com,127.0.0.1',
       ]);
       const privateNetwork = await cli('run', templateFile, '--templates', templates, '--env', 'ALLOWED_HOSTS=127.0.0.1', '--input', input);
       expect(privateNetwork).toMatchObject({ code: 1, err: 'hint: 127.0.0.1 is a private or loopback address: pass --allow-private-networks to call it' });
       const notAllowed = await cli('run', templateFile, '--templates', templates, '--allow-private-networks', '--input', input);
-      expect(notAllowed.err).toMatch(/^hint: 127\.0\.0\.1 is not in the function's allowed hosts \(api\.example\.com, hooks\.example\.com\): pass --env ALLOWED_HOSTS=api\.example\.com,hooks\.example\.com,127\.0\.0\.1$/);
+      expect(notAllowed.err).toMatch(/^hint: 127\.0\.0\.1 is not in the function's allowed hosts \(api\.example\.com, hooks\.example\.com, auth\.example\.com\): pass --env ALLOWED_HOSTS=api\.example\.com,hooks\.example\.com,auth\.example\.com,127\.0\.0\.1$/);
       expect(api.count('/orders/ord-1001')).toBe(0);
       expect(await cli('run', templateFile, '--env', 'oops', '--input', input)).toMatchObject({ code: 2, err: expect.stringMatching(/--env oops: expected NAME=value/) });
     });
@@ -257,7 +257,37 @@ describe('templated-api-caller (in-process)', () => {
       const missing = await cli('run', templateFile, '--input', input);
       expect(missing).toMatchObject({ code: 1, err: expect.stringMatching(/^hint: a local run has no Secrets Manager of its own: pass --secret ordersApiKey=… /) });
       const unknown = await cli('run', templateFile, '--secret', 'tracker=x', '--input', input);
-      expect(unknown).toMatchObject({ code: 2, err: expect.stringMatching(/^run: --secret tracker: the stack defines no secret named tracker \(its secrets: ordersApiKey\)/) });
+      expect(unknown).toMatchObject({ code: 2, err: expect.stringMatching(/^run: --secret tracker: the stack defines no secret named tracker \(its secrets: ordersApiKey, billing\.clientSecret\)/) });
+    });
+
+    test('an OAuth2 profile: --secret <profile>.<setting> gives the client secret; two runs, one token each (a run is a new execution environment)', async () => {
+      // The profile's token endpoint pointed at the sample API, in the same cloud assembly (its assets).
+      const local = path.join(path.dirname(templateFile), 'Local.template.json');
+      fs.writeFileSync(local, fs.readFileSync(templateFile, 'utf8').split('https://auth.example.com').join(api.origin));
+      const invoices = tempFile('invoices.yaml', `name: get-invoices\nmethod: GET\nurl: "${api.origin}/invoices?customer={{ c }}"\nauth: billing\n`);
+      const args = ['run', local, '--templates', invoices, '--allow-private-networks', '--env', 'ALLOWED_HOSTS=127.0.0.1',
+        '--secret', `billing.clientSecret={"clientSecret":"${BILLING_CLIENT.secret}"}`, '--input', '{"templateName":"get-invoices","method":"GET","params":{"c":"c-1"}}'];
+      const before = api.count('/oauth/token');
+      const result = await cli(...args);
+      expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toMatch(/"customer": "c-1"/);
+      expect(result.out).not.toContain(BILLING_CLIENT.secret);
+      expect(api.count('/oauth/token') - before).toBe(1);
+      const wrong = await cli(...args.map(a => a.replace(BILLING_CLIENT.secret, 'not-the-secret')));
+      expect(wrong).toMatchObject({ code: 1 });
+      expect(wrong.out).toMatch(/FAILED in \d+ ms: AuthenticationError \(the token endpoint 127\.0\.0\.1:\d+ answered 401 \(invalid_client\)\)/);
+    });
+
+    test('validate and put --stack: a template naming a profile the stack lacks is refused', async () => {
+      const typo = tempFile('typo.yaml', 'name: t\nmethod: GET\nurl: "https://api.example.com/x"\nauth: biling\n');
+      const good = tempFile('good.yaml', 'name: g\nmethod: GET\nurl: "https://api.example.com/x"\nauth: billing\n');
+      expect(await cli('validate', good, '--stack', templateFile)).toMatchObject({ code: 0 });
+      expect(await cli('validate', typo)).toMatchObject({ code: 0 }); // without the stack, the name is not known
+      const refused = await cli('validate', typo, '--stack', templateFile);
+      expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/auth: the stack has no authentication profile 'biling' \(its profiles: billing\)/) });
+      const put = await cli('put', typo, '--table', 'any', '--dry-run', '--stack', templateFile);
+      expect(put).toMatchObject({ code: 1, err: expect.stringMatching(/t GET: auth: the stack has no authentication profile 'biling'[\s\S]*nothing written/) });
+      expect(await cli('validate', typo, '--stack', 'missing.json')).toMatchObject({ code: 2, err: expect.stringMatching(/--stack missing\.json: no such file/) });
     });
 
     describe('with --dynamodb-endpoint', () => {
@@ -296,6 +326,6 @@ describe('the bundled CLI (assets/cli/index.js)', () => {
     expect(execFileSync(CLI_BUNDLE, ['--help'], { encoding: 'utf8' })).toMatch(/^Usage: templated-api-caller <command>/);
     const validate = spawnSync(process.execPath, [CLI_BUNDLE, 'validate', EXAMPLES], { encoding: 'utf8' });
     expect(validate.status).toBe(0);
-    expect(validate.stdout).toMatch(/4 of 4 templates valid/);
+    expect(validate.stdout).toMatch(/5 of 5 templates valid/);
   });
 });
