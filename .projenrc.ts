@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-local-stepfunctions@^3.0.0',
     // Provided by the Lambda runtime: external in the bundles, installed here for types and tests.
     '@aws-sdk/client-secrets-manager',
+    // The SigV4 signer the runtime's AWS SDK uses (awsSigV4 profiles).
+    '@smithy/signature-v4',
     // The integration test (test/integ): assertions library and the runner that deploys it.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@^2.197.10',
