@@ -122,7 +122,8 @@ const bundles = {
     outfile: 'assets/renderer/index.js',
     target: 'node22',
     // So is its SigV4 signer (awsSigV4 profiles load it on their first call).
-    external: [...common.external, '@aws-sdk/client-secrets-manager', '@smithy/signature-v4'],
+    // DynamoDB's client too: rate limits load it on their first call.
+    external: [...common.external, '@aws-sdk/client-secrets-manager', '@smithy/signature-v4', '@aws-sdk/client-dynamodb'],
     plugins: [withoutHttp2, withoutHttp, withoutUnusedUndici, smallAssert, llhttpWasmFiles('assets/renderer')],
   },
   'template-seeder': {
