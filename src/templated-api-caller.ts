@@ -13,6 +13,7 @@ import { ApiTemplate } from './api-template';
 import { RendererEnvironment } from './contract';
 import { workflowAlarms } from './private/alarms';
 import { apiCallWorkflow } from './private/api-call-workflow';
+import { retryAfterEnvironment } from './private/retry-after';
 import { authProfiles, checkTemplateAuth } from './private/auth-profiles';
 import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
 import { rateLimitTable } from './private/rate-limit-table';
@@ -268,6 +269,16 @@ export interface TemplatedApiCallerProps {
   readonly timeout?: Duration;
 
   /**
+   * Longest `Retry-After` (delta-seconds or an HTTP date) on a retryable response that the
+   * workflow waits for before the next attempt, in a Wait state (whole seconds, at least 1).
+   * A longer one ends the call at once with `ApiCallFailed`; so does a Retry-After once the
+   * `retry` budget (which the waits count against) is spent. Ignored when retries are off.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly maxRetryAfter?: Duration;
+
+  /**
    * A table of token buckets for the templates' `rateLimit`s (one UpdateItem per call of a
    * rate-limited template), and a retry of `RateLimitedError` with back-off and jitter on
    * `CallApi`. A template with a `rateLimit` needs it: `true` when templates are put outside
@@ -409,7 +420,10 @@ export class TemplatedApiCaller extends Construct {
       this.rendererFunction.addEnvironment(RendererEnvironment.METRICS_NAMESPACE, this.metrics.namespace);
     }
 
+    const retryAfter = retryAfterEnvironment(this, this.rendererFunction, props.maxRetryAfter, retry, express);
+
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
+      retryAfter,
       table: this.table,
       rendererFunction: this.rendererFunction,
       retry,

@@ -19,6 +19,12 @@ export class WorkflowStateNames {
   public static readonly CALL_API_WITH_BRANCHES = 'CallApiWithBranches';
   /** Parallel holding the user's branches inside `CallApiWithBranches` (only with `parallelBranches`). */
   public static readonly PARALLEL_BRANCHES = 'ParallelBranches';
+  /** Pass parsing the Cause of a caught `RetryAfterWait` (only with retries). */
+  public static readonly READ_RETRY_AFTER = 'ReadRetryAfter';
+  /** Pass recording `{ seconds, attempt }` of a Retry-After at `$.retryAfter` (only with retries). */
+  public static readonly RECORD_RETRY_AFTER = 'RecordRetryAfter';
+  /** Wait state honouring the API's Retry-After before the call runs again (only with retries). */
+  public static readonly WAIT_RETRY_AFTER = 'WaitRetryAfter';
   /** Choice on the response status. */
   public static readonly CHECK_STATUS = 'CheckStatus';
   /** Succeed state ending a call whose status is in the success range. */
@@ -41,6 +47,8 @@ export class WorkflowPaths {
   public static readonly RESPONSE = '$.response';
   /** The outputs of `parallelBranches`, in the order given. */
   public static readonly BRANCHES = '$.branches';
+  /** The last Retry-After the workflow waited for: `{ seconds, attempt }` (only after such a wait). */
+  public static readonly RETRY_AFTER = '$.retryAfter';
   /** The error on the failure path: `{ Error, Cause }`. */
   public static readonly ERROR = '$.error';
 

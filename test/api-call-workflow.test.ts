@@ -37,7 +37,8 @@ describe('default workflow', () => {
 
   test('the definition has exactly the documented states', () => {
     expect(Object.keys(states).sort()).toEqual(
-      [S.FETCH_TEMPLATE, S.CALL_API, S.CHECK_STATUS, S.SUCCEEDED, S.API_CALL_FAILED, S.FAILED].sort());
+      [S.FETCH_TEMPLATE, S.CALL_API, S.CHECK_STATUS, S.SUCCEEDED, S.API_CALL_FAILED, S.FAILED,
+        S.READ_RETRY_AFTER, S.RECORD_RETRY_AFTER, S.WAIT_RETRY_AFTER].sort());
   });
 
   test('FetchTemplate reads the item keyed by templateName and method into $.template', () => {
@@ -98,10 +99,12 @@ describe('default workflow', () => {
     }
   });
 
-  test('every error of FetchTemplate and CallApi is caught into $.error and ends in Failed', () => {
-    for (const name of [S.FETCH_TEMPLATE, S.CALL_API]) {
-      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: WorkflowPaths.ERROR, Next: S.FAILED }]);
-    }
+  test('every error of FetchTemplate and CallApi is caught into $.error and ends in Failed (but a Retry-After wait)', () => {
+    expect(states[S.FETCH_TEMPLATE].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: WorkflowPaths.ERROR, Next: S.FAILED }]);
+    expect(states[S.CALL_API].Catch).toEqual([
+      { ErrorEquals: [ApiCallerErrors.RETRY_AFTER_WAIT], ResultPath: WorkflowPaths.RETRY_AFTER, Next: S.READ_RETRY_AFTER },
+      { ErrorEquals: ['States.ALL'], ResultPath: WorkflowPaths.ERROR, Next: S.FAILED },
+    ]);
   });
 
   test('Failed fails with the recorded error name and cause (TemplateNotFound stays TemplateNotFound)', () => {
@@ -234,7 +237,7 @@ describe('hooks', () => {
 
   test('onFailure runs on every failure path before Failed', () => {
     expect(states[S.FETCH_TEMPLATE].Catch[0].Next).toBe('Notify');
-    expect(states[S.CALL_API].Catch[0].Next).toBe('Notify');
+    expect(states[S.CALL_API].Catch.at(-1).Next).toBe('Notify');
     expect(states[S.API_CALL_FAILED].Next).toBe('Notify');
     expect(states.Notify.Next).toBe(S.FAILED);
   });
@@ -269,7 +272,7 @@ describe('parallelBranches', () => {
   });
 
   test('errors are caught on the Parallel (CallApi keeps its retries)', () => {
-    expect(parallel.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.FAILED }]);
+    expect(parallel.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: S.FAILED });
     const callApi = allStates(definition)[S.CALL_API];
     expect(callApi.Catch).toBeUndefined();
     expect(callApi.Retry[0].ErrorEquals).toEqual(RetryPolicy.CALL_API_ERRORS);

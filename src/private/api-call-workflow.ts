@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ApiCallerErrors, ExecutionContextField, TemplateAttribute, TemplateContext } from '../contract';
+import { retryAfterLoop } from './retry-after';
 import { ValidationError } from './validation-error';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
@@ -22,6 +23,8 @@ export interface ApiCallWorkflowSettings {
   readonly afterSuccess?: sfn.IChainable;
   readonly onFailure?: sfn.IChainable;
   readonly parallelBranches: sfn.IChainable[];
+  /** Wait for the API's Retry-After in a Wait state (RetryAfterWait caught), see retry-after.ts. */
+  readonly retryAfter?: boolean;
   /** Templates may have rate limits: RateLimitedError is retried (whatever `retry` says). */
   readonly rateLimited?: boolean;
 }
@@ -102,6 +105,8 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
       outputPath: '$.output',
     }).branch(callApi, branches);
   }
+  // Before the catch-all: a Retry-After wait is not a failure.
+  if (s.retryAfter) retryAfterLoop(scope, call);
   catchInto(call);
 
   const apiCallFailed = new sfn.Pass(scope, S.API_CALL_FAILED, {

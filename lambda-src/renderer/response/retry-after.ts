@@ -20,9 +20,10 @@ export function retryAfterSeconds(value: string | undefined, now: number = Date.
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
-  // HTTP-date: IMF-fixdate and the obsolete forms Date.parse also reads; needs a weekday or a GMT zone.
-  if (!/GMT$|^[A-Za-z]{3},/.test(text)) return undefined;
-  const at = Date.parse(text);
+  // HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, RFC 850 or asctime, always in GMT (asctime says
+  // so without writing it; Date.parse would read it as local time).
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
+  const at = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
