@@ -43,6 +43,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-local-stepfunctions@^3.0.0',
     // Provided by the Lambda runtime: external in the bundles, installed here for types and tests.
     '@aws-sdk/client-secrets-manager',
+    // Large responses go to S3 with the runtime's client; s3rver is the local S3 API (runner, demo, tests).
+    '@aws-sdk/client-s3',
+    's3rver@^3.7.1',
     // The SigV4 signer the runtime's AWS SDK uses (awsSigV4 profiles).
     '@smithy/signature-v4',
     // The integration test (test/integ): assertions library and the runner that deploys it.
