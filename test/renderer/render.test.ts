@@ -15,6 +15,15 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{{ a }}', { a: 2 }, 'url')).toBe('2');
   });
 
+  test('an undefined variable names its line and column, and the closest param when one is a likely typo', () => {
+    const template = '{"labels": {{ labels | tojson }},\n "count": {{ lables | length }}}';
+    expect(() => renderTemplate(template, { labels: ['a'], count: 1 }, 'payload'))
+      .toThrow("payload: 'lables' is undefined (line 2, column 14); did you mean 'labels'?");
+    // No suggestion when nothing is close, and never a param's value.
+    expect(() => renderTemplate('{{ zzz }}', { labels: 'secret-value' }, 'url')).toThrow(/^url: 'zzz' is undefined \(line 1, column 4\)$/);
+    expect(() => renderTemplate('{{ user.nmae }}', { user: { name: 'n' } }, 'url')).toThrow(/^url: 'user.nmae' is undefined \(line 1, column \d+\)$/);
+  });
+
   test('a syntax error names the part, and the position when the parser knows it', () => {
     expect(() => renderTemplate('{{ a ', {}, 'header X-Trace')).toThrow(/^header X-Trace: expected variable end$/);
     expect(() => renderTemplate('ok\n{{ a b }}', {}, 'payload')).toThrow(/^payload: .*\(line 2, column \d+\)$/);
