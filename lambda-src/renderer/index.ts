@@ -1,7 +1,6 @@
 // The renderer Lambda (DESIGN.md, "The renderer contract"): decode the template item, render
 // url, headers and payload with params, guard the destination, call it, return the response.
 import { loggedRequestHeaders, loggedResponseHeaders, writeCallLog } from './call-log';
-import type { AuthRequest } from './auth/authenticate';
 import { rendererConfig, type RendererConfig } from './config';
 import { assertAllowedHost } from './destination-guard';
 import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError, RetryAfterWait } from './errors';
@@ -77,11 +76,13 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     assertAllowedHost(request.url.hostname.replace(/^\[(.*)\]$/, '$1'), config);
     // Last before sending: a token is spent only on a call that will be made.
     if (item.rateLimit !== undefined) rateLimitWaitMs = (await takeToken(item, item.rateLimit, config.rateLimitTable)).waitedMs;
-    response = item.auth === undefined ? await sendRequest({
+    // A template with `auth` sends (its pages too) under its profile.
+    const send = item.auth === undefined ? sendRequest : authenticatedSender(item.auth, config, (values) => { redactor = redactor.with(values); });
+    response = await send({
       ...request,
       timeoutMs: callTimeout(item, config, context),
       maxResponseBytes: config.maxResponseBytes,
-    }) : await authenticatedCall(item, request, config, context, (values) => { redactor = redactor.with(values); });
+    });
     if (config.retryableStatuses.has(response.statusCode)) {
       const attempt = execution?.attempt ?? 1;
       const decision = retryAfterDecision(response.headers['retry-after'], attempt, earlierAttempts(event as unknown as Record<string, unknown>) > 0);
@@ -95,7 +96,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     const processed = item.response !== undefined || item.pagination !== undefined
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       ? await (require('./response/process-response') as typeof import('./response/process-response')).processResponse(item, templateContext, first, {
-        request, config, timeoutMs, send: sendRequest,
+        request, config, timeoutMs, send,
       })
       : { statusCode: first.statusCode, headers: first.headers, body: decodeBody(first) };
     // The response lands in the execution's output and history: an API echoing a secret back
@@ -128,17 +129,10 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
   }
 }
 
-/** The call under the template's authentication profile; its code is loaded by the first such call. */
-function authenticatedCall(
-  item: TemplateItem, request: AuthRequest, config: RendererConfig, context: LambdaContext | undefined, redact: (values: readonly string[]) => void,
-): Promise<HttpResponse> {
+/** Sends under an authentication profile; the code is loaded by the first template with `auth`. */
+function authenticatedSender(profile: string, config: RendererConfig, redact: (values: readonly string[]) => void): typeof sendRequest {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { sendAuthenticated } = require('./auth/authenticate') as typeof import('./auth/authenticate');
-  const timeoutMs = () => callTimeout(item, config, context);
-  return sendAuthenticated({
-    profile: item.auth!, request, config, redact, timeoutMs,
-    send: (authenticated) => sendRequest({ ...authenticated, timeoutMs: timeoutMs(), maxResponseBytes: config.maxResponseBytes }),
-  });
+  return (require('./auth/authenticate') as typeof import('./auth/authenticate')).authenticatedSender(profile, config, redact);
 }
 
 function templateSources(item: TemplateItem): string[] {

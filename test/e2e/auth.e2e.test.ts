@@ -132,6 +132,31 @@ describe('OAuth2 client credentials', () => {
     }
   });
 
+  test('every page of a paginated call carries the token', async () => {
+    const runner = await localCaller(stack => ({
+      auth: {
+        billing: ApiAuth.oauth2ClientCredentials({
+          tokenUrl: `${servers.origin}/oauth/token`,
+          clientId: CLIENT_ID,
+          clientSecret: AuthSecret.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'Billing', 'billing/client')),
+        }),
+      },
+      templates: [ApiTemplate.of({
+        name: 'pages', method: HttpMethod.GET, url: `${servers.origin}/pages`, auth: 'billing',
+        pagination: { items: '{{ response.body.items | tojson }}', next: '{{ response.body.next }}' },
+      })],
+    }), { secretValues: { 'billing.clientSecret': CLIENT_SECRET } });
+    try {
+      const record = await runner.execute({ templateName: 'pages', method: 'GET' });
+      expect(record.status).toBe('SUCCEEDED');
+      expect((record.output as any).response.body).toMatchObject({ items: ['item-1', 'item-2', 'item-3'], pages: 3 });
+      expect(servers.apiRequests.map(r => [r.url, r.status])).toEqual([['/pages', 200], ['/pages?page=2', 200], ['/pages?page=3', 200]]);
+      expect(servers.tokenRequests).toHaveLength(1);
+    } finally {
+      await runner.close();
+    }
+  });
+
   test('the token endpoint answering 500 is retried by the workflow', async () => {
     servers.tokenFailures.push({ status: 500 });
     const runner = await oauth2Caller();

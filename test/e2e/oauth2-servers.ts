@@ -60,7 +60,11 @@ export class OAuth2Servers {
       const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
       const status = token !== undefined && this.valid.has(token) && !this.refuseAll ? 200 : 401;
       this.apiRequests.push({ authorization, status, headers: req.headers, url: req.url ?? '' });
-      return json(status, status === 200 ? { invoices: [{ id: 'inv-1' }] } : { error: 'invalid_token' });
+      if (status !== 200) return json(status, { error: 'invalid_token' });
+      // /pages?page=N: three pages, each linking the next.
+      const page = Number(url.searchParams.get('page') ?? 1);
+      if (url.pathname === '/pages') return json(200, { items: [`item-${page}`], next: page < 3 ? `${this.origin}/pages?page=${page + 1}` : '' });
+      return json(200, { invoices: [{ id: 'inv-1' }] });
     });
   });
 

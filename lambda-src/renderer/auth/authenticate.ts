@@ -9,28 +9,25 @@ import { signedHeaders } from './sigv4';
 import { TokenCache } from './token-cache';
 import type { RendererConfig } from '../config';
 import { AuthenticationError } from '../errors';
-import type { HttpResponse } from '../http-client';
+import { sendRequest, type HttpRequest, type HttpResponse } from '../http-client';
 import { secretByArn } from '../secrets';
 import { ApiAuthKind } from '../../../src/contract';
 
-export interface AuthRequest {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: Record<string, string>;
-  readonly body?: string;
-}
+type AuthRequest = HttpRequest;
 
 export interface AuthenticatedCall {
   /** The profile the template names. */
   readonly profile: string;
-  readonly request: AuthRequest;
+  /** The request as the handler would send it (its timeout also bounds a token request). */
+  readonly request: HttpRequest;
   readonly config: RendererConfig;
-  /** Sends a request as the handler does (timeout, size cap). */
-  readonly send: (request: AuthRequest) => Promise<HttpResponse>;
-  /** Time left for a token request. */
-  readonly timeoutMs: () => number;
   /** Adds values to the call's Redactor. */
   readonly redact: (values: readonly string[]) => void;
+}
+
+/** Sends requests (the call, and the pages of a paginated one) under the profile `profile`. */
+export function authenticatedSender(profile: string, config: RendererConfig, redact: (values: readonly string[]) => void): (request: HttpRequest) => Promise<HttpResponse> {
+  return (request) => sendAuthenticated({ profile, request, config, redact });
 }
 
 /** Tokens of this execution environment, by profile. */
@@ -39,23 +36,23 @@ export const tokens = new TokenCache();
 export async function sendAuthenticated(call: AuthenticatedCall): Promise<HttpResponse> {
   const profile = authProfile(call.profile, call.config);
   if (profile.kind !== ApiAuthKind.OAUTH2_CLIENT_CREDENTIALS) {
-    return call.send(await authenticated(call, profile));
+    return sendRequest(await authenticated(call, profile));
   }
   const key = `${call.profile}\n${profile.tokenUrl}\n${profile.clientId}`;
   const clientSecret = await secretValue(profile.clientSecret, `auth.${call.profile}.clientSecret`, call);
-  const token = () => tokens.token(key, () => requestToken(profile, clientSecret, call.config, call.timeoutMs()))
+  const token = () => tokens.token(key, () => requestToken(profile, clientSecret, call.config, call.request.timeoutMs))
     .then((accessToken) => {
       call.redact([accessToken]);
       return accessToken;
     });
   const first = await token();
-  const response = await call.send(withHeader(call.request, 'authorization', `Bearer ${first}`));
+  const response = await sendRequest(withHeader(call.request, 'authorization', `Bearer ${first}`));
   if (response.statusCode !== 401) return response;
   // The token may have been revoked or rotated early: one new token, one more try. A second
   // 401 is the API's answer (ApiCallFailed), not a reason to loop.
   tokens.invalidate(key, first);
   const second = await token();
-  return call.send(withHeader(call.request, 'authorization', `Bearer ${second}`));
+  return sendRequest(withHeader(call.request, 'authorization', `Bearer ${second}`));
 }
 
 async function authenticated(call: AuthenticatedCall, profile: Exclude<AuthProfile, OAuth2Profile>): Promise<AuthRequest> {
