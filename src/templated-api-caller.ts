@@ -374,7 +374,10 @@ export class TemplatedApiCaller extends Construct {
         throw new ValidationError(`secrets.${name}`, 'a secret name must be an identifier (letters, digits and _, not starting with a digit), as templates use it in `secrets.<name>`', this);
       }
     }
-    const auth = authProfiles(this, props.auth ?? {}, { allowPrivateNetworks: props.allowPrivateNetworks ?? false, allowedHosts: props.allowedHosts });
+    const auth = authProfiles(this, props.auth ?? {}, {
+      allowPrivateNetworks: props.allowPrivateNetworks ?? false,
+      allowedHosts: props.allowedHosts,
+    });
     const cachesSecrets = secrets.length > 0 || auth.secrets.length > 0;
     if (props.secretsCacheTtl !== undefined) {
       if (!cachesSecrets) {
@@ -400,7 +403,7 @@ export class TemplatedApiCaller extends Construct {
       idempotencyKeyHeader: props.idempotencyKeyHeader,
       renderLimits: props.renderLimits,
     }, props.rendererOptions);
-    for (const secret of new Set([...secrets.map(([, secret]) => secret), ...auth.secrets])) {
+    for (const secret of new Set([...secrets.map(([, named]) => named), ...auth.secrets])) {
       secret.grantRead(this.rendererFunction);
     }
     this.authProfileNames = auth.names;

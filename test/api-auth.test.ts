@@ -16,7 +16,7 @@ const profiles = (stack: Stack): TemplatedApiCallerProps => {
   const partner = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Partner', OTHER_ARN);
   return {
     auth: {
-      billing: ApiAuth.oauth2ClientCredentials({
+      'billing': ApiAuth.oauth2ClientCredentials({
         tokenUrl: 'https://auth.example.com/oauth/token',
         clientId: 'client-1',
         clientSecret: AuthSecret.fromJsonField(billing, 'clientSecret'),
@@ -24,10 +24,10 @@ const profiles = (stack: Stack): TemplatedApiCallerProps => {
         audience: 'https://api.example.com',
         sendCredentials: ClientCredentialsMethod.REQUEST_BODY,
       }),
-      partner: ApiAuth.basic({ username: 'me', password: AuthSecret.fromJsonField(partner, 'password') }),
+      'partner': ApiAuth.basic({ username: 'me', password: AuthSecret.fromJsonField(partner, 'password') }),
       'legacy.v1': ApiAuth.bearer({ token: AuthSecret.fromJsonField(partner, 'token') }),
-      search: ApiAuth.apiKey({ value: AuthSecret.fromSecret(billing), queryParameter: 'key' }),
-      aws: ApiAuth.awsSigV4({ service: 'execute-api', region: 'eu-west-1' }),
+      'search': ApiAuth.apiKey({ value: AuthSecret.fromSecret(billing), queryParameter: 'key' }),
+      'aws': ApiAuth.awsSigV4({ service: 'execute-api', region: 'eu-west-1' }),
     },
     templates: [ApiTemplate.of({ name: 'invoices', method: HttpMethod.GET, url: 'https://api.example.com/invoices', auth: 'billing' })],
   };
@@ -44,7 +44,7 @@ describe('profiles', () => {
   test('the renderer gets each profile with secret ARNs and JSON fields, no values', () => {
     const json = renderer(built).Properties.Environment.Variables[RendererEnvironment.AUTH_PROFILES];
     expect(JSON.parse(json)).toEqual({
-      billing: {
+      'billing': {
         kind: ApiAuthKind.OAUTH2_CLIENT_CREDENTIALS,
         tokenUrl: 'https://auth.example.com/oauth/token',
         clientId: 'client-1',
@@ -53,10 +53,10 @@ describe('profiles', () => {
         audience: 'https://api.example.com',
         sendCredentials: ClientCredentialsMethod.REQUEST_BODY,
       },
-      partner: { kind: 'basic', username: 'me', password: { arn: OTHER_ARN, field: 'password' } },
+      'partner': { kind: 'basic', username: 'me', password: { arn: OTHER_ARN, field: 'password' } },
       'legacy.v1': { kind: 'bearer', token: { arn: OTHER_ARN, field: 'token' } },
-      search: { kind: 'apiKey', value: { arn: ARN }, queryParameter: 'key' },
-      aws: { kind: 'awsSigV4', service: 'execute-api', region: 'eu-west-1' },
+      'search': { kind: 'apiKey', value: { arn: ARN }, queryParameter: 'key' },
+      'aws': { kind: 'awsSigV4', service: 'execute-api', region: 'eu-west-1' },
     });
     expect(renderer(built).Properties.Environment.Variables[RendererEnvironment.SECRETS_CACHE_TTL_SECONDS]).toBe('300');
   });

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliIo } from './cli-io';
-import { readStateMachine, type CfnTemplate } from '../local-runner/cloudformation';
 import { RendererEnvironment, TemplateAttribute } from '../../src/contract';
+import { readStateMachine, type CfnTemplate } from '../local-runner/cloudformation';
 
 /** The stack's authentication profile names, or undefined without `--stack`. */
 export function stackAuthProfiles(stackFile: unknown, io: CliIo): string[] | undefined {

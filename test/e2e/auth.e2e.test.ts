@@ -142,7 +142,10 @@ describe('OAuth2 client credentials', () => {
         }),
       },
       templates: [ApiTemplate.of({
-        name: 'pages', method: HttpMethod.GET, url: `${servers.origin}/pages`, auth: 'billing',
+        name: 'pages',
+        method: HttpMethod.GET,
+        url: `${servers.origin}/pages`,
+        auth: 'billing',
         pagination: { items: '{{ response.body.items | tojson }}', next: '{{ response.body.next }}' },
       })],
     }), { secretValues: { 'billing.clientSecret': CLIENT_SECRET } });
@@ -216,7 +219,7 @@ describe('every profile kind in a local run', () => {
     const values = { 'partner.password': 'pa55-w0rd-basic', 'legacy.token': 'static-bearer-token-9', 'search.value': 'search-key-123', 'maps.value': 'maps-key-456' };
     const props = (stack: import('aws-cdk-lib').Stack): TemplatedApiCallerProps => {
       const secret = (id: string) => AuthSecret.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, id, id));
-      const template = (name: string, auth: string) => ApiTemplate.of({ name, method: HttpMethod.GET, url: `${servers.origin}/${name}?q=1`, auth, headers: { 'Authorization': 'from the template' } });
+      const template = (name: string, auth: string) => ApiTemplate.of({ name, method: HttpMethod.GET, url: `${servers.origin}/${name}?q=1`, auth, headers: { Authorization: 'from the template' } });
       return {
         auth: {
           partner: ApiAuth.basic({ username: 'partner-user', password: secret('partner') }),

@@ -7,11 +7,11 @@ import { requestToken } from './oauth2';
 import { authProfile, type AuthProfile, type OAuth2Profile, type SecretRef } from './profiles';
 import { signedHeaders } from './sigv4';
 import { TokenCache } from './token-cache';
+import { ApiAuthKind } from '../../../src/contract';
 import type { RendererConfig } from '../config';
 import { AuthenticationError } from '../errors';
 import { sendRequest, type HttpRequest, type HttpResponse } from '../http-client';
 import { secretByArn } from '../secrets';
-import { ApiAuthKind } from '../../../src/contract';
 
 type AuthRequest = HttpRequest;
 
@@ -26,7 +26,9 @@ export interface AuthenticatedCall {
 }
 
 /** Sends requests (the call, and the pages of a paginated one) under the profile `profile`. */
-export function authenticatedSender(profile: string, config: RendererConfig, redact: (values: readonly string[]) => void): (request: HttpRequest) => Promise<HttpResponse> {
+export function authenticatedSender(
+  profile: string, config: RendererConfig, redact: (values: readonly string[]) => void,
+): (request: HttpRequest) => Promise<HttpResponse> {
   return (request) => sendAuthenticated({ profile, request, config, redact });
 }
 

@@ -3,13 +3,13 @@
 // name the token endpoint's host and status (and the OAuth error code), never a secret or token.
 import type { OAuth2Profile } from './profiles';
 import type { FetchedToken } from './token-cache';
+import { ClientCredentialsMethod } from '../../../src/contract';
 import type { RendererConfig } from '../config';
 import { assertAllowedHost } from '../destination-guard';
 import {
   ApiConnectionError, ApiTimeoutError, AuthenticationError, AuthenticationUnavailableError, ResponseTooLargeError,
 } from '../errors';
 import { sendRequest } from '../http-client';
-import { ClientCredentialsMethod } from '../../../src/contract';
 
 /** Used when the server gives no `expires_in` (RFC 6749 only recommends it); a 401 drops it sooner. */
 export const DEFAULT_TOKEN_LIFETIME_MS = 5 * 60_000;

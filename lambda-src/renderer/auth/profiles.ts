@@ -1,9 +1,9 @@
 // The authentication profiles of the function's AUTH_PROFILES (set by the construct from its
 // `auth` prop, src/private/auth-profiles.ts): settings and secret ARNs, never secret values.
 // Parsed once per configuration, on the first call that names a profile.
+import { ApiAuthKind, ClientCredentialsMethod, RendererEnvironment } from '../../../src/contract';
 import { rendererConfig, type RendererConfig } from '../config';
 import { InvalidTemplateError, RendererConfigurationError } from '../errors';
-import { ApiAuthKind, ClientCredentialsMethod, RendererEnvironment } from '../../../src/contract';
 
 /** A Secrets Manager secret, or one field of a JSON secret. */
 export interface SecretRef {

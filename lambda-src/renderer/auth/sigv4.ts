@@ -22,7 +22,8 @@ let signerModule: typeof import('@smithy/signature-v4') | undefined;
 
 /** The headers to send: the request's, plus `authorization`, `x-amz-date` and (with a session) `x-amz-security-token`. */
 export async function signedHeaders(
-  request: SignableRequest, profile: AwsSigV4Profile, credentials = environmentCredentials(), region = profile.region ?? process.env.AWS_REGION, signingDate = new Date(),
+  request: SignableRequest, profile: AwsSigV4Profile, credentials = environmentCredentials(),
+  region = profile.region ?? process.env.AWS_REGION, signingDate = new Date(),
 ): Promise<Record<string, string>> {
   if (region === undefined || region === '') {
     throw new AuthenticationError('awsSigV4: no region to sign for (set the profile\'s region)');
