@@ -77,6 +77,8 @@ export class ApiCallerErrors {
   public static readonly AUTHENTICATION = 'AuthenticationError';
   /** The token endpoint answered 429 or 5xx, timed out or could not be reached: retried like the API's own transient failures. */
   public static readonly AUTHENTICATION_UNAVAILABLE = 'AuthenticationUnavailableError';
+  /** More items of a `TemplatedApiBatch` failed than its tolerated failure count or percentage allows. */
+  public static readonly BATCH_FAILURE_THRESHOLD = 'BatchFailureThresholdExceeded';
   /** The execution input lacks a string `templateName` or `method` (raised by the workflow when input validation is on). */
   public static readonly INVALID_INPUT = 'InvalidInput';
 

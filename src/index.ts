@@ -10,4 +10,6 @@ export * from './alarms';
 export * from './templated-api-caller';
 export * from './api-template';
 export * from './template-metrics';
+export * from './templated-api-batch';
+export * from './templated-api-batch-names';
 export * from './api-auth';

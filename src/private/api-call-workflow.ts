@@ -158,7 +158,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
  * `.$` field; JsonMerge joins it to the state (`$`, which always exists). Execution names and
  * ARNs cannot hold `"` or a backslash, so the formatted JSON is well formed.
  */
-function rendererEvent(): string {
+export function rendererEvent(): string {
   const J = sfn.JsonPath;
   const F = ExecutionContextField;
   const fields = [
