@@ -123,7 +123,7 @@ const bundles = {
     target: 'node22',
     // So is its SigV4 signer (awsSigV4 profiles load it on their first call).
     // DynamoDB's client too: rate limits load it on their first call.
-    external: [...common.external, '@aws-sdk/client-secrets-manager', '@smithy/signature-v4', '@aws-sdk/client-dynamodb'],
+    external: [...common.external, '@aws-sdk/client-secrets-manager', '@smithy/signature-v4', '@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'],
     plugins: [withoutHttp2, withoutHttp, withoutUnusedUndici, smallAssert, llhttpWasmFiles('assets/renderer')],
   },
   'template-seeder': {

@@ -113,6 +113,14 @@ export class RendererEnvironment {
   public static readonly RATE_LIMIT_TABLE = 'RATE_LIMIT_TABLE';
   /** CloudWatch namespace of the Embedded Metric Format fields on the call log line; unset means no metrics. */
   public static readonly METRICS_NAMESPACE = 'METRICS_NAMESPACE';
+  /** Bucket large response bodies go to (`largeResponses`); unset means no body leaves the state. */
+  public static readonly LARGE_RESPONSE_BUCKET = 'LARGE_RESPONSE_BUCKET';
+  /** Key prefix of offloaded bodies: `<prefix><execution name>/<attempt>`. */
+  public static readonly LARGE_RESPONSE_KEY_PREFIX = 'LARGE_RESPONSE_KEY_PREFIX';
+  /** Body size in bytes above which a text body goes to S3 (default `RendererDefaults.LARGE_RESPONSE_THRESHOLD_BYTES`). */
+  public static readonly LARGE_RESPONSE_THRESHOLD_BYTES = 'LARGE_RESPONSE_THRESHOLD_BYTES';
+  /** Largest offloaded body in bytes, enforced while streaming (default `RendererDefaults.MAX_OFFLOADED_RESPONSE_BYTES`). */
+  public static readonly MAX_OFFLOADED_RESPONSE_BYTES = 'MAX_OFFLOADED_RESPONSE_BYTES';
   /** Retries the workflow's policy allows (`retry.maxAttempts`): Retry-After rounds count against it. Unset: no Retry-After waits. */
   public static readonly RETRY_MAX_ATTEMPTS = 'RETRY_MAX_ATTEMPTS';
   /** Longest Retry-After, in seconds, the workflow waits for (default `RendererDefaults.MAX_RETRY_AFTER_SECONDS`). */

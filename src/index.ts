@@ -9,6 +9,7 @@ export * from './workflow-logging';
 export * from './alarms';
 export * from './templated-api-caller';
 export * from './api-template';
+export * from './large-responses';
 export * from './template-metrics';
 export * from './templated-api-batch';
 export * from './templated-api-batch-names';

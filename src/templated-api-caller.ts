@@ -10,9 +10,11 @@ import { Construct } from 'constructs';
 import { WorkflowAlarmOptions } from './alarms';
 import { ApiAuth } from './api-auth';
 import { ApiTemplate } from './api-template';
+import { LargeResponses } from './large-responses';
 import { RendererEnvironment } from './contract';
 import { workflowAlarms } from './private/alarms';
 import { apiCallWorkflow } from './private/api-call-workflow';
+import { configureLargeResponses } from './private/large-responses';
 import { retryAfterEnvironment } from './private/retry-after';
 import { authProfiles, checkTemplateAuth } from './private/auth-profiles';
 import { checkInteger, checkNumber, checkWholeSeconds } from './private/checks';
@@ -279,6 +281,16 @@ export interface TemplatedApiCallerProps {
   readonly maxRetryAfter?: Duration;
 
   /**
+   * Response bodies above a threshold (or not text) are streamed to S3 instead of the execution's
+   * state; the output carries `response.bodyLocation` (`{ bucket, key, size, contentType }`) and
+   * `response.body` is null, or the other way round. Replaces `maxResponseSize`. Templates with
+   * `response` or `pagination` keep their bodies in memory (their templates read them).
+   *
+   * @default - no body leaves the state; bodies over `maxResponseSize` fail with `ResponseTooLargeError`
+   */
+  readonly largeResponses?: LargeResponses;
+
+  /**
    * A table of token buckets for the templates' `rateLimit`s (one UpdateItem per call of a
    * rate-limited template), and a retry of `RateLimitedError` with back-off and jitter on
    * `CallApi`. A template with a `rateLimit` needs it: `true` when templates are put outside
@@ -424,9 +436,11 @@ export class TemplatedApiCaller extends Construct {
     }
 
     const retryAfter = retryAfterEnvironment(this, this.rendererFunction, props.maxRetryAfter, retry, express);
+    if (props.largeResponses) configureLargeResponses(this, this.rendererFunction, props.largeResponses, props.maxResponseSize !== undefined);
 
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {
       retryAfter,
+      largeResponses: props.largeResponses !== undefined,
       table: this.table,
       rendererFunction: this.rendererFunction,
       retry,

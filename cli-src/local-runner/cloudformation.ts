@@ -200,6 +200,9 @@ function resolveRef(id: string, resources: Record<string, CfnResource>): string 
       return resource.Properties?.TableName ?? id;
     case 'AWS::Lambda::Function':
       return resource.Properties?.FunctionName ?? id;
+    case 'AWS::S3::Bucket':
+      // Bucket names are lower case; the logical id stands in for the generated name.
+      return resource.Properties?.BucketName ?? id.toLowerCase();
     default:
       return id;
   }

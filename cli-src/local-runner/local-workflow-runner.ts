@@ -18,6 +18,7 @@ import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execu
 import { captureOutput } from './function-logs';
 import type { LambdaHandler, TaskHandler } from './handler-types';
 import { LocalDynamoDb } from './local-dynamodb';
+import { LocalS3 } from './local-s3';
 import { LocalSecretsManager } from './local-secrets-manager';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
 import { synthesizeStackOf } from './synthesize-stack';
@@ -128,6 +129,7 @@ export class LocalWorkflowRunner {
     const machine = readStateMachine(template, options.stateMachineId);
     const dynamoDb = await LocalDynamoDb.start({ endpoint: options.dynamoDbEndpoint });
     let secretsManager: LocalSecretsManager | undefined;
+    let s3: LocalS3 | undefined;
     try {
       await dynamoDb.createTables(machine.tables);
       for (const { tableName, items } of machine.seeded) {
@@ -135,8 +137,10 @@ export class LocalWorkflowRunner {
       }
       const secretArns = secretsByArn(machine.functions, options.secretValues ?? {});
       secretsManager = usesSecrets(machine.functions) ? await LocalSecretsManager.start(secretArns) : undefined;
-      return new LocalWorkflowRunner(machine, dynamoDb, secretsManager, options);
+      s3 = await LocalS3.startFor(machine.functions);
+      return new LocalWorkflowRunner(machine, dynamoDb, secretsManager, options, s3);
     } catch (error) {
+      await s3?.close();
       await secretsManager?.close();
       await dynamoDb.close();
       throw error;
@@ -156,6 +160,7 @@ export class LocalWorkflowRunner {
     public readonly dynamoDb: LocalDynamoDb,
     private readonly secretsManager: LocalSecretsManager | undefined,
     options: LocalWorkflowRunnerOptions,
+    private readonly s3?: LocalS3,
   ) {
     this.captureFunctionLogs = options.captureFunctionLogs ?? true;
     const definition = redirectContextPaths(rewriteNegativeTypeTests(machine.definition));
@@ -175,6 +180,11 @@ export class LocalWorkflowRunner {
       throw new Error(`the template declares ${this.machine.tables.length} tables; put items with putItem(tableName, item)`);
     }
     return this.machine.tables[0];
+  }
+
+  /** Where the local S3 answers (path-style, any credentials) when a function has large responses; read offloaded bodies there. */
+  public get s3Endpoint(): string | undefined {
+    return this.s3?.endpoint;
   }
 
   /** Where the local DynamoDB answers (functions reach it through AWS_ENDPOINT_URL_DYNAMODB). */
@@ -296,6 +306,7 @@ export class LocalWorkflowRunner {
 
   /** Stops the local DynamoDB (if the runner started it) and the local Secrets Manager. */
   public async close(): Promise<void> {
+    await this.s3?.close();
     await this.secretsManager?.close();
     await this.dynamoDb.close();
   }
@@ -316,6 +327,7 @@ export class LocalWorkflowRunner {
       const endpoints: Record<string, string> = {
         AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDb.endpoint,
         ...(this.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secretsManager.endpoint } : {}),
+        ...(this.s3 ? { AWS_ENDPOINT_URL_S3: this.s3.endpoint } : {}),
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
       };

@@ -50,6 +50,7 @@ const RUNTIME_PROVIDED: Record<string, () => unknown> = {
   /* eslint-disable @typescript-eslint/no-require-imports */
   '@aws-sdk/client-dynamodb': () => require('@aws-sdk/client-dynamodb'),
   '@aws-sdk/client-secrets-manager': () => require('@aws-sdk/client-secrets-manager'),
+  '@aws-sdk/client-s3': () => require('@aws-sdk/client-s3'),
   '@aws-sdk/util-dynamodb': () => require('@aws-sdk/util-dynamodb'),
   '@smithy/signature-v4': () => require('@smithy/signature-v4'),
   /* eslint-enable @typescript-eslint/no-require-imports */

@@ -8,6 +8,7 @@ import Agent from 'undici/lib/dispatcher/agent';
 import { rendererConfig } from './config';
 import { assertAllowedAddress, guardedLookup } from './destination-guard';
 import { ApiConnectionError, ApiTimeoutError, InvalidTemplateError, isRendererError, ResponseTooLargeError } from './errors';
+import type { BodyLocation, BodyRoute, BodySink, ResponseOffload } from './response/body-offload';
 
 export interface HttpRequest {
   readonly method: string;
@@ -16,6 +17,8 @@ export interface HttpRequest {
   readonly body?: string;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  /** Large responses: bodies streamed to S3 instead of memory. */
+  readonly offload?: ResponseOffload;
 }
 
 export interface HttpResponse {
@@ -23,6 +26,8 @@ export interface HttpResponse {
   /** Lower-case names; repeated headers joined with ", ". */
   readonly headers: Record<string, string>;
   readonly body: Buffer;
+  /** Where the body went instead of `body` (empty then), with large responses. */
+  readonly bodyLocation?: BodyLocation;
   /** Milliseconds from sending the request to the response's status line and headers (metrics). */
   readonly timeToFirstByteMs?: number;
 }
@@ -91,6 +96,9 @@ class ResponseCollector {
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  private route: BodyRoute = 'memory';
+  private sink?: BodySink;
+  private resume?: () => void;
   private readonly sentAt = process.hrtime.bigint();
   private headersAt?: bigint;
 
@@ -109,28 +117,57 @@ class ResponseCollector {
     }
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume?: () => void): boolean {
     this.statusCode = statusCode;
     this.headersAt = process.hrtime.bigint();
     this.headers = parseHeaders(rawHeaders);
     const declared = Number(this.headers['content-length']);
-    if (declared > this.request.maxResponseBytes) {
-      this.fail(new ResponseTooLargeError(this.request.maxResponseBytes));
+    const { offload } = this.request;
+    this.route = offload?.route(statusCode, this.headers) ?? 'memory';
+    this.resume = resume;
+    if (declared > this.cap()) {
+      this.fail(new ResponseTooLargeError(this.cap()));
+    } else if (this.route === 'offload' || (this.route === 'offload-above-threshold' && declared > offload!.thresholdBytes)) {
+      this.sink = offload!.open(this.headers);
     }
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     this.size += chunk.length;
-    if (this.size > this.request.maxResponseBytes) {
-      this.fail(new ResponseTooLargeError(this.request.maxResponseBytes));
+    if (this.size > this.cap()) {
+      this.fail(new ResponseTooLargeError(this.cap()));
+      return false;
+    }
+    if (this.sink === undefined && this.route === 'offload-above-threshold' && this.size > this.request.offload!.thresholdBytes) {
+      // Past the threshold: what was buffered goes first, then the body streams.
+      this.sink = this.request.offload!.open(this.headers);
+      this.chunks.push(chunk);
+      chunk = Buffer.concat(this.chunks.splice(0), this.size);
+    }
+    if (this.sink !== undefined) {
+      const written = this.sink.write(chunk);
+      if (written === undefined) return true;
+      written.then(() => this.resume?.(), (error: Error) => this.fail(error));
       return false;
     }
     this.chunks.push(chunk);
     return true;
   }
 
+  /** Offloaded bodies have a cap of their own, enforced as they stream. */
+  private cap(): number {
+    return this.route === 'memory' ? this.request.maxResponseBytes : this.request.offload!.maxBytes;
+  }
+
   onComplete(): void {
+    const sink = this.sink;
+    if (sink !== undefined) {
+      if (this.settle()) {
+        sink.end().then((bodyLocation) => this.resolve({ statusCode: this.statusCode, headers: this.headers, body: Buffer.alloc(0), bodyLocation }), this.reject);
+      }
+      return;
+    }
     if (this.settle()) {
       const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
       const timeToFirstByteMs = this.headersAt === undefined ? undefined : Number(this.headersAt - this.sentAt) / 1e6;
@@ -144,6 +181,7 @@ class ResponseCollector {
 
   private fail(error: Error): void {
     if (this.settle()) {
+      this.sink?.abort();
       this.reject(error);
       this.abort?.(error);
     }

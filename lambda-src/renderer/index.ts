@@ -10,10 +10,11 @@ import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
 import { paramSecrets, Redactor } from './redaction';
 import { takeToken } from './rate-limit';
 import { renderRequest } from './request';
+import type { ResponseOffload } from './response/body-offload';
 import { decodeBody } from './response/decode-body';
 import { earlierAttempts, retryAfterDecision, withEarlierAttempts } from './response/retry-after';
 import { templateSecrets } from './secrets';
-import { TemplateContext } from '../../src/contract';
+import { RendererEnvironment, TemplateContext } from '../../src/contract';
 
 export { closeHttpAgent } from './http-client';
 export { resetRendererConfig } from './config';
@@ -82,6 +83,7 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       ...request,
       timeoutMs: callTimeout(item, config, context),
       maxResponseBytes: config.maxResponseBytes,
+      offload: largeResponseOffload(item, execution, config),
     });
     if (config.retryableStatuses.has(response.statusCode)) {
       const attempt = execution?.attempt ?? 1;
@@ -98,13 +100,15 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       ? await (require('./response/process-response') as typeof import('./response/process-response')).processResponse(item, templateContext, first, {
         request, config, timeoutMs, send,
       })
-      : { statusCode: first.statusCode, headers: first.headers, body: decodeBody(first) };
+      : { statusCode: first.statusCode, headers: first.headers, body: first.bodyLocation === undefined ? decodeBody(first) : null };
     // The response lands in the execution's output and history: an API echoing a secret back
     // must not put it there.
     const result = {
       statusCode: processed.statusCode,
       headers: redactor.value(processed.headers) as Record<string, string>,
       body: redactor.value(processed.body),
+      // With large responses the workflow selects both fields: one of them is null.
+      ...(process.env[RendererEnvironment.LARGE_RESPONSE_BUCKET] ? { bodyLocation: first.bodyLocation ?? null } : {}),
     };
     log(undefined);
     return result;
@@ -133,6 +137,14 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
 function authenticatedSender(profile: string, config: RendererConfig, redact: (values: readonly string[]) => void): typeof sendRequest {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./auth/authenticate') as typeof import('./auth/authenticate')).authenticatedSender(profile, config, redact);
+}
+
+/** Large responses (LARGE_RESPONSE_BUCKET set), loaded only then; never for a body response templates read. */
+function largeResponseOffload(item: TemplateItem, execution: ExecutionContext | undefined, config: RendererConfig): ResponseOffload | undefined {
+  if (!process.env[RendererEnvironment.LARGE_RESPONSE_BUCKET] || item.response !== undefined || item.pagination !== undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { offloadSettings, responseOffload } = require('./response/body-offload') as typeof import('./response/body-offload');
+  return responseOffload(offloadSettings()!, execution, config.retryableStatuses);
 }
 
 function templateSources(item: TemplateItem): string[] {

@@ -25,6 +25,8 @@ export interface ApiCallWorkflowSettings {
   readonly parallelBranches: sfn.IChainable[];
   /** Wait for the API's Retry-After in a Wait state (RetryAfterWait caught), see retry-after.ts. */
   readonly retryAfter?: boolean;
+  /** The renderer returns `bodyLocation` next to `body` (one of them null). */
+  readonly largeResponses?: boolean;
   /** Templates may have rate limits: RateLimitedError is retried (whatever `retry` says). */
   readonly rateLimited?: boolean;
 }
@@ -74,6 +76,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
       statusCode: sfn.JsonPath.numberAt('$.Payload.statusCode'),
       headers: sfn.JsonPath.objectAt('$.Payload.headers'),
       body: sfn.JsonPath.objectAt('$.Payload.body'),
+      ...(s.largeResponses ? { bodyLocation: sfn.JsonPath.objectAt('$.Payload.bodyLocation') } : {}),
     },
     resultPath: WorkflowPaths.RESPONSE,
   });

@@ -3,7 +3,10 @@
 // measured between the attempts the API saw).
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Duration } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { localCaller, stateNames } from './harness';
 import { LocalWorkflowRunner } from '../../cli-src/local-runner';
 import { RetryPolicy } from '../../src';
@@ -137,5 +140,42 @@ describe('Retry-After', () => {
     expect(record.error).toBe('ApiCallFailed');
     expect(api.seen.map((request) => request.headers['x-attempt'])).toEqual(['1', '2', '3']);
     expect(api.gaps().every((gap) => gap >= 1000)).toBe(true);
+  });
+});
+
+describe('large responses', () => {
+  let runner: LocalWorkflowRunner;
+  beforeAll(async () => {
+    runner = await localCaller((stack) => ({ largeResponses: { bucket: new s3.Bucket(stack, 'Bodies'), keyPrefix: 'bodies/' } }));
+    await runner.putItem({ PK: 'export', SK: 'GET', url: `${api.origin}/export` });
+  });
+  afterAll(() => runner.close());
+
+  test('a 5 MiB response lands in the local S3 intact, with a pointer in the output', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024);
+    api.handle = (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(bytes);
+    };
+    const record = await runner.execute({ templateName: 'export', method: 'GET' }, { name: 'export-1' });
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.stateTransitions).toBe(4);
+    const location = { bucket: 'bodies', key: 'bodies/export-1/1', size: bytes.length, contentType: 'application/octet-stream' };
+    expect(record.output).toMatchObject({ response: { statusCode: 200, body: null, bodyLocation: { ...location, bucket: expect.stringMatching(/^bodies/) } } });
+    const { bucket, key } = (record.output as { response: { bodyLocation: { bucket: string; key: string } } }).response.bodyLocation;
+    const client = new S3Client({ endpoint: runner.s3Endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const stored = Buffer.from(await object.Body!.transformToByteArray());
+      expect(createHash('sha256').update(stored).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('a small JSON response stays in the output, bodyLocation null', async () => {
+    api.handle = (_, res) => json(res, 200, { small: true });
+    const record = await runner.execute({ templateName: 'export', method: 'GET' });
+    expect(record.output).toMatchObject({ response: { body: { small: true }, bodyLocation: null } });
   });
 });
