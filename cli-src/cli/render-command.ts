@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
 import { loadTemplates } from './template-loader';
+import { previewResponse, responseView } from '../template-files/response-preview';
 import { renderRequest } from '../template-files/template-syntax';
 
 export const renderCommand: Command = {
@@ -20,6 +21,9 @@ Options:
                          its fields, as Secrets Manager JSON secrets do in the Lambda)
   --name <name>          which template, when the file holds several
   --method <method>      which method, when the file holds several templates of that name
+  --response-file <file> a sample response, {"status": 200, "headers": {...}, "body": ...}:
+                         also prints what the template's response mapping (and pagination's
+                         items and next URL) make of it
   --json                 print the request as JSON
 
 Exit code 0 when the template rendered, 1 when it did not (the error is printed by name).`,
@@ -30,6 +34,7 @@ Exit code 0 when the template rendered, 1 when it did not (the error is printed 
     'name': { type: 'string' },
     'method': { type: 'string' },
     'json': { type: 'boolean' },
+    'response-file': { type: 'string' },
   },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('name one template file');
@@ -57,12 +62,23 @@ Exit code 0 when the template rendered, 1 when it did not (the error is printed 
       io.err(`✘ ${(error as Error).name}: ${(error as Error).message}${hint}`);
       return EXIT_FAILED;
     }
+    let response;
+    if (values['response-file'] !== undefined) {
+      const sample = parseJsonOption(readFile(values['response-file'] as string, io.cwd), '--response-file');
+      try {
+        response = previewResponse(matching[0].item, { ...params, ...(Object.keys(secrets).length === 0 ? {} : { secrets }) }, responseView(sample));
+      } catch (error) {
+        io.err(`✘ ${(error as Error).name}: ${(error as Error).message}`);
+        return EXIT_FAILED;
+      }
+    }
     if (values.json) {
-      io.out(JSON.stringify(request, null, 2));
+      io.out(JSON.stringify(response === undefined ? request : { request, response }, null, 2));
     } else {
       io.out(`${request.method} ${request.url}`);
       for (const [name, value] of Object.entries(request.headers)) io.out(`${name}: ${value}`);
       if (request.body !== undefined) io.out(`\n${request.body}`);
+      if (response !== undefined) io.out(`\n── response ──\n${JSON.stringify(response, null, 2)}`);
     }
     return EXIT_OK;
   },
