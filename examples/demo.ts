@@ -3,6 +3,7 @@
 // and prints each one state by state. Exits non-zero if any outcome is not the expected one.
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
+import { runLargeResponseDemo } from './large-response-demo';
 import { BILLING_CLIENT, ORDERS_API_KEY, SampleApi, startSampleApi } from './sample-api';
 import { executionReport } from '../cli-src/cli/execution-report';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
@@ -125,6 +126,8 @@ async function main(): Promise<number> {
     await runner.close();
     await api.close();
   }
+  // A response too large for the state, offloaded to S3 (examples/large-response-demo.ts).
+  failures += await runLargeResponseDemo();
   console.log(failures === 0
     ? `All ${SCENARIOS.length} executions ended as expected.`
     : `${failures} of ${SCENARIOS.length} executions did not end as expected.`);
