@@ -3,7 +3,7 @@
 // and prints each one state by state. Exits non-zero if any outcome is not the expected one.
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
-import { runLargeResponseDemo } from './large-response-demo';
+import { runBatchDemo } from './batch-demo';
 import { BILLING_CLIENT, ORDERS_API_KEY, SampleApi, startSampleApi } from './sample-api';
 import { executionReport } from '../cli-src/cli/execution-report';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
@@ -126,11 +126,12 @@ async function main(): Promise<number> {
     await runner.close();
     await api.close();
   }
-  // A response too large for the state, offloaded to S3 (examples/large-response-demo.ts).
-  failures += await runLargeResponseDemo();
+  // At scale: a batch through a rate-limited template (examples/batch-demo.ts).
+  failures += await runBatchDemo();
+  const executions = SCENARIOS.length + 1;
   console.log(failures === 0
-    ? `All ${SCENARIOS.length} executions ended as expected.`
-    : `${failures} of ${SCENARIOS.length} executions did not end as expected.`);
+    ? `All ${executions} executions ended as expected.`
+    : `${failures} of ${executions} executions did not end as expected.`);
   return failures === 0 ? 0 : 1;
 }
 

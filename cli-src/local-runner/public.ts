@@ -3,6 +3,8 @@
 export { LocalWorkflowRunner } from './local-workflow-runner';
 export type { ExecuteOptions, LocalTemplate, LocalWorkflowRunnerOptions } from './local-workflow-runner';
 export { formatExecution } from './execution-trace';
+export { formatCallSummary, summarizeCalls } from './metrics-summary';
+export type { TemplateCallSummary } from './metrics-summary';
 export type { ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
 export type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 export type { CfnTemplate, LocalTable } from './cloudformation';
