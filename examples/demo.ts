@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { buildExampleApp } from './app';
 import { runBatchDemo } from './batch-demo';
+import { runLargeResponseDemo } from './large-response-demo';
 import { BILLING_CLIENT, ORDERS_API_KEY, SampleApi, startSampleApi } from './sample-api';
 import { executionReport } from '../cli-src/cli/execution-report';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
@@ -126,9 +127,11 @@ async function main(): Promise<number> {
     await runner.close();
     await api.close();
   }
+  // A response too large for the state, offloaded to S3 (examples/large-response-demo.ts).
+  failures += await runLargeResponseDemo();
   // At scale: a batch through a rate-limited template (examples/batch-demo.ts).
   failures += await runBatchDemo();
-  const executions = SCENARIOS.length + 1;
+  const executions = SCENARIOS.length + 2; // and the large response and the batch
   console.log(failures === 0
     ? `All ${executions} executions ended as expected.`
     : `${failures} of ${executions} executions did not end as expected.`);
