@@ -128,6 +128,6 @@ describe('ApiTemplate.fromDirectory', () => {
 
   test('reads the example templates', () => {
     expect(ApiTemplate.fromDirectory(path.join(__dirname, '..', 'examples', 'templates')).map(t => t.name))
-      .toEqual(['create-order', 'get-inventory', 'get-order', 'notify-webhook']);
+      .toEqual(['create-order', 'get-inventory', 'get-invoices', 'get-order', 'notify-webhook']);
   });
 });

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { build, construct, only } from './stacks';
-import { RendererEnvironment, StatusRange } from '../src';
+import { ApiAuth, RendererEnvironment, StatusRange } from '../src';
 
 function rendererOf(template: ReturnType<typeof build>['template']) {
   return only(template, 'AWS::Lambda::Function');
@@ -96,7 +96,7 @@ describe('props wired into the function environment', () => {
 
 test('every variable of the RendererEnvironment contract is wired from a prop', () => {
   const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'], idempotencyKeyHeader: 'Idempotency-Key', renderLimits: { maxSteps: 10 } },
-    (stack) => ({ secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') } }));
+    (stack) => ({ secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') }, auth: { aws: ApiAuth.awsSigV4({ service: 'lambda' }) } }));
   const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
   expect(names.length).toBeGreaterThanOrEqual(7);
   expect(Object.keys(rendererOf(template).resource.Properties.Environment.Variables).sort()).toEqual([...names].sort());

@@ -64,7 +64,8 @@ describe('OAuth2 client credentials', () => {
     } finally {
       await runner.close();
     }
-  });
+    // The first synth and the runner's start take most of it; more on a loaded machine.
+  }, 90_000);
 
   test('credentials in the form body when sendCredentials says so', async () => {
     const runner = await oauth2Caller({ sendCredentials: ClientCredentialsMethod.REQUEST_BODY });

@@ -41,8 +41,9 @@ export async function sendAuthenticated(call: AuthenticatedCall): Promise<HttpRe
     return sendRequest(await authenticated(call, profile));
   }
   const key = `${call.profile}\n${profile.tokenUrl}\n${profile.clientId}`;
-  const clientSecret = await secretValue(profile.clientSecret, `auth.${call.profile}.clientSecret`, call);
-  const token = () => tokens.token(key, () => requestToken(profile, clientSecret, call.config, call.request.timeoutMs))
+  // The client secret is read only when a token is requested: a cached token needs none.
+  const fetchToken = async () => requestToken(profile, await secretValue(profile.clientSecret, `auth.${call.profile}.clientSecret`, call), call.config, call.request.timeoutMs);
+  const token = () => tokens.token(key, fetchToken)
     .then((accessToken) => {
       call.redact([accessToken]);
       return accessToken;
