@@ -18,8 +18,8 @@ ${COMMANDS.map(c => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run 'templated-api-caller <command> --help' for a command's options, 'templated-api-caller
 --version' for the version.
-Template files are YAML or JSON with the fields name, method, url, headers, payload, timeout
-and description.`;
+Template files are YAML or JSON with the fields name, method, url, headers, payload, timeout,
+description and auth (an authentication profile of the stack).`;
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
