@@ -32,7 +32,8 @@ export async function runLargeResponseDemo(): Promise<number> {
   try {
     const input = { templateName: 'export-orders', method: 'GET' };
     const record = await runner.execute(input, { name: 'export-2026-12-02' });
-    const location = (record.output as { response?: { bodyLocation?: { bucket: string; key: string; size: number } } } | undefined)?.response?.bodyLocation;
+    type Output = { response?: { bodyLocation?: { bucket: string; key: string; size: number } } } | undefined;
+    const location = (record.output as Output)?.response?.bodyLocation;
     console.log('▶ GET a 3 MiB CSV export: streamed to S3, only its location in the output');
     console.log(`  input  ${JSON.stringify(input)}`);
     console.log(executionReport(record)[0]);

@@ -14,7 +14,8 @@ const bucketOf = (stack: Stack) => new s3.Bucket(stack, 'Responses', { enforceSS
 
 function rendererVariables(built: ReturnType<typeof build>): Record<string, unknown> {
   const functions = Object.values(built.template.findResources('AWS::Lambda::Function')) as any[];
-  return functions.find((fn) => fn.Properties.Environment?.Variables?.[RendererEnvironment.RETRYABLE_STATUSES] !== undefined).Properties.Environment.Variables;
+  const renderer = functions.find((fn) => fn.Properties.Environment?.Variables?.[RendererEnvironment.RETRYABLE_STATUSES] !== undefined);
+  return renderer.Properties.Environment.Variables;
 }
 
 test('defaults: 200 KiB threshold (also the cap of bodies kept in the state), 100 MiB cap, prefix responses/', () => {

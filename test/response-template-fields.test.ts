@@ -38,7 +38,10 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const FIELD_IN_PATH = /\.(response|pagination): /;
-const ATTRIBUTE = { [TemplateAttribute.RESPONSE]: TemplateField.RESPONSE, [TemplateAttribute.PAGINATION]: TemplateField.PAGINATION } as Record<string, string>;
+const ATTRIBUTE: Record<string, string> = {
+  [TemplateAttribute.RESPONSE]: TemplateField.RESPONSE,
+  [TemplateAttribute.PAGINATION]: TemplateField.PAGINATION,
+};
 
 function verdict(run: () => unknown, pattern: RegExp): string {
   try {

@@ -7,7 +7,8 @@ import { RendererEnvironment, RetryPolicy, WorkflowStateNames as S } from '../sr
 
 function environment(built: ReturnType<typeof build>): Record<string, string> {
   const functions = built.template.findResources('AWS::Lambda::Function');
-  const renderer = Object.values(functions).find((fn: any) => fn.Properties.Environment?.Variables?.[RendererEnvironment.RETRYABLE_STATUSES] !== undefined) as any;
+  const isRenderer = (fn: any) => fn.Properties.Environment?.Variables?.[RendererEnvironment.RETRYABLE_STATUSES] !== undefined;
+  const renderer = Object.values(functions).find(isRenderer) as any;
   return renderer.Properties.Environment.Variables;
 }
 

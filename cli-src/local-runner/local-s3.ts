@@ -19,7 +19,8 @@ interface S3rverServer {
 export class LocalS3 {
   /** Starts a local S3 holding the functions' large-response buckets; undefined when none has one. */
   public static async startFor(functions: readonly LocalFunction[]): Promise<LocalS3 | undefined> {
-    const buckets = [...new Set(functions.map(fn => fn.environment[RendererEnvironment.LARGE_RESPONSE_BUCKET]).filter((name): name is string => !!name))];
+    const buckets = [...new Set(functions.map(fn => fn.environment[RendererEnvironment.LARGE_RESPONSE_BUCKET]))]
+      .filter((name): name is string => !!name);
     if (buckets.length === 0) return undefined;
     /* eslint-disable @typescript-eslint/no-require-imports */
     const S3rver = require('s3rver') as new (options: object) => S3rverServer;

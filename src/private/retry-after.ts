@@ -15,7 +15,9 @@ const EXPRESS_MAX = Duration.seconds(299);
  * retries the policy allows (Retry-After rounds count against them). With retries off, nothing
  * is set: the renderer never asks to wait.
  */
-export function retryAfterEnvironment(scope: Construct, fn: lambda.Function, maxRetryAfter: Duration | undefined, retry: RetryPolicy, express: boolean): boolean {
+export function retryAfterEnvironment(
+  scope: Construct, fn: lambda.Function, maxRetryAfter: Duration | undefined, retry: RetryPolicy, express: boolean,
+): boolean {
   const cap = maxRetryAfter ?? Duration.seconds(RendererDefaults.MAX_RETRY_AFTER_SECONDS);
   const seconds = checkWholeSeconds(scope, 'maxRetryAfter', cap, Duration.seconds(1), express ? EXPRESS_MAX : Duration.days(1));
   if (retry.maxAttempts === 0) return false;

@@ -1,9 +1,9 @@
 // Response features end to end, from the synthesized definition run locally: a response mapping,
 // pagination in one execution, and Retry-After honoured by the workflow's Wait state (real waits,
 // measured between the attempts the API saw).
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,12 +13,12 @@ import { RetryPolicy } from '../../src';
 
 /** A loopback API whose handler each test sets; it records when each request arrived. */
 class LoopbackApi {
-  public handle: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_, res) => res.end();
   public readonly seen: Array<{ path: string; at: number; headers: http.IncomingHttpHeaders }> = [];
   private readonly server = http.createServer((req, res) => {
     this.seen.push({ path: req.url ?? '', at: Date.now(), headers: req.headers });
     this.handle(req, res);
   });
+  public handle: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_, res) => res.end();
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
   }
@@ -50,12 +50,16 @@ beforeEach(() => api.seen.splice(0));
 async function withTemplates(runner: LocalWorkflowRunner): Promise<LocalWorkflowRunner> {
   await runner.putItem({ PK: 'limited', SK: 'GET', url: `${api.origin}/limited`, headers: { 'X-Attempt': '{{ execution.attempt }}' } });
   await runner.putItem({
-    PK: 'user', SK: 'GET', url: `${api.origin}/user`,
+    PK: 'user',
+    SK: 'GET',
+    url: `${api.origin}/user`,
     response: '{"id": {{ response.body.data.id }}, "email": {{ response.body.data.profile.email | tojson }}}',
   });
   await runner.putItem({ PK: 'broken-mapping', SK: 'GET', url: `${api.origin}/user`, response: 'not json {{ response.status }}' });
   await runner.putItem({
-    PK: 'pages', SK: 'GET', url: `${api.origin}/pages`,
+    PK: 'pages',
+    SK: 'GET',
+    url: `${api.origin}/pages`,
     pagination: { items: '{{ response.body.items | tojson }}', next: "{{ (response.headers.link | link_header).next | default('') }}" },
   });
   return runner;
@@ -99,7 +103,8 @@ describe('Retry-After', () => {
   let runner: LocalWorkflowRunner;
   // Real Wait states (waitMs undefined): the gaps between attempts are what is measured.
   beforeAll(async () => {
-    runner = await withTemplates(await localCaller({ retry: RetryPolicy.backoff({ maxAttempts: 2 }), maxRetryAfter: Duration.seconds(3) }, { waitMs: undefined }));
+    const props = { retry: RetryPolicy.backoff({ maxAttempts: 2 }), maxRetryAfter: Duration.seconds(3) };
+    runner = await withTemplates(await localCaller(props, { waitMs: undefined }));
   });
   afterAll(() => runner.close());
 

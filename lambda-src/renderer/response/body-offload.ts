@@ -2,9 +2,9 @@
 // or not text), and where. The HTTP client streams them to a BodySink as they arrive; only
 // configured functions (LARGE_RESPONSE_BUCKET set) load this, and only an offloaded body loads
 // the S3 client.
+import { RendererDefaults, RendererEnvironment } from '../../../src/contract';
 import { RendererConfigurationError } from '../errors';
 import type { ExecutionContext } from '../execution-context';
-import { RendererDefaults, RendererEnvironment } from '../../../src/contract';
 
 /** Where an offloaded body is: what the output carries instead of `body`. */
 export interface BodyLocation {
@@ -62,7 +62,9 @@ export function offloadSettings(env: NodeJS.ProcessEnv = process.env): OffloadSe
  * The offload of one call: bodies of non-retryable responses go to
  * `s3://<bucket>/<prefix><execution name>/<attempt>`.
  */
-export function responseOffload(settings: OffloadSettings, execution: ExecutionContext | undefined, retryableStatuses: ReadonlySet<number>): ResponseOffload {
+export function responseOffload(
+  settings: OffloadSettings, execution: ExecutionContext | undefined, retryableStatuses: ReadonlySet<number>,
+): ResponseOffload {
   // A direct invocation (no execution) still gets a key of its own.
   const key = `${settings.keyPrefix}${execution?.name ?? `direct-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`}/${execution?.attempt ?? 1}`;
   return {

@@ -22,7 +22,8 @@ export async function processResponse(
   let response: ProcessedResponse = item.pagination === undefined ? asIs
     : await collectPages(item.pagination, context, settings.request.url, first, pageFetcher(first, settings));
   if (item.response !== undefined && isSuccessStatus(response.statusCode)) {
-    response = { ...response, body: mapResponse(item.response, context, { status: response.statusCode, headers: response.headers, body: response.body }) };
+    const view = { status: response.statusCode, headers: response.headers, body: response.body };
+    response = { ...response, body: mapResponse(item.response, context, view) };
   }
   return response;
 }

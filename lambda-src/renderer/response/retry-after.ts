@@ -1,10 +1,10 @@
 // Retry-After (RFC 9110 §10.2.3) on a retryable response: how long the API asked the caller to
 // wait, and whether the workflow waits for it (a Wait state, see src/private/api-call-workflow.ts)
 // or the failure stands. Read only when a retryable status arrives.
+import { RendererDefaults, RendererEnvironment, RetryAfterField } from '../../../src/contract';
 import { RendererConfigurationError } from '../errors';
 import type { ExecutionContext } from '../execution-context';
 import { isPlainObject } from '../item';
-import { RendererDefaults, RendererEnvironment, RetryAfterField } from '../../../src/contract';
 
 /** What the workflow does after a retryable response. */
 export type RetryAfterDecision =

@@ -48,15 +48,18 @@ export class S3BodySink implements BodySink {
   }
 
   async end(): Promise<BodyLocation> {
-    const { client, sdk } = s3();
+    const { client: s3Client, sdk } = s3();
     if (this.uploadId === undefined) {
-      await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: this.take(), ContentType: this.contentType }));
+      await s3Client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: this.take(), ContentType: this.contentType }));
     } else {
-      if (this.partSize > 0) this.uploadPart();
+      // The last part; its outcome is awaited with the others below.
+      if (this.partSize > 0) void this.uploadPart();
       const uploadId = await this.uploadId;
       try {
         const parts = await Promise.all(this.parts);
-        await client.send(new sdk.CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+        await s3Client.send(new sdk.CompleteMultipartUploadCommand({
+          Bucket: this.bucket, Key: this.key, UploadId: uploadId, MultipartUpload: { Parts: parts },
+        }));
       } catch (error) {
         this.abort();
         throw error;
@@ -68,19 +71,20 @@ export class S3BodySink implements BodySink {
   abort(): void {
     if (this.aborted || this.uploadId === undefined) return;
     this.aborted = true;
-    const { client, sdk } = s3();
+    const { client: s3Client, sdk } = s3();
     // No parts left behind to be billed for (s3:AbortMultipartUpload on the prefix).
-    this.uploadId.then((UploadId) => client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId })))
+    void this.uploadId.then((UploadId) => s3Client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId })))
       .catch(() => undefined);
   }
 
   private uploadPart(): Promise<unknown> {
-    const { client, sdk } = s3();
-    this.uploadId ??= client.send(new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: this.contentType }))
+    const { client: s3Client, sdk } = s3();
+    this.uploadId ??= s3Client.send(new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: this.contentType }))
       .then((created) => created.UploadId!);
     const PartNumber = this.parts.length + 1;
     const Body = this.take();
-    const uploaded = this.uploadId.then((UploadId) => client.send(new sdk.UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId, PartNumber, Body })))
+    const uploaded = this.uploadId
+      .then((UploadId) => s3Client.send(new sdk.UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId, PartNumber, Body })))
       .then((result) => ({ ETag: result.ETag, PartNumber }));
     // Failures surface in end() (Promise.all); until then they must not be unhandled.
     uploaded.catch(() => undefined);
