@@ -65,8 +65,9 @@ const NAME_POSITIONS: Array<[string, (n: string) => [string, object, Expectation
   ['for pair target', (n) => [`{% for k, ${n} in [[1, 2]] %}{{ ${n} }}{% endfor %}`, {}, whenBindable(n, '2')]],
   ['keyword argument', (n) => [`{{ dict(${n}=1) | list | first }}`, {}, whenBindable(n, bare(n))]],
   ['attribute', (n) => [`{{ o.${n} }}`, { o: { [bare(n)]: 'v' } }, isBindable(n) ? 'v' : ANY_STRING]],
-  // A name starting with a digit, or a constant's name, reads as a literal.
-  ['variable', (n) => [`{{ ${n} }}`, {}, lexesAsOneName(n) && !/^([0-9]|(true|false|none|True|False|None)$)/.test(bare(n)) ? REFUSED : ANY_STRING]],
+  // Only a name that starts like one is a variable (undefined here); `0x`, `+0`, `-a` and the
+  // constants' names read as other expressions.
+  ['variable', (n) => [`{{ ${n} }}`, {}, lexesAsOneName(n) && /^[A-Za-z_]/.test(bare(n)) && !/^(true|false|none|True|False|None)$/.test(bare(n)) ? REFUSED : ANY_STRING]],
   ['block name', (n) => [`{% block ${n} %}b{% endblock %}`, {}, whenBindable(n, 'b')]],
   ['import', (n) => [`{% import ${quoted(n)} as ${n} %}`, {}, REFUSED]],
   ['from import', (n) => [`{% from ${quoted(n)} import ${n} %}`, {}, REFUSED]],
