@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { build, construct, only } from './stacks';
 import { ApiAuth, RendererEnvironment, StatusRange } from '../src';
@@ -47,6 +48,9 @@ describe('the default renderer function', () => {
       [RendererEnvironment.RETRYABLE_STATUSES]: '429,500,502,503,504',
       [RendererEnvironment.MAX_RESPONSE_BYTES]: String(128 * 1024),
       [RendererEnvironment.DEFAULT_TIMEOUT_MS]: '10000',
+      // Retry-After waits: up to 60 s, within the default policy's 3 retries.
+      [RendererEnvironment.MAX_RETRY_AFTER_SECONDS]: '60',
+      [RendererEnvironment.RETRY_MAX_ATTEMPTS]: '3',
     });
   });
 
@@ -83,6 +87,8 @@ describe('props wired into the function environment', () => {
       DEFAULT_TIMEOUT_MS: '3000',
       REDACT_HEADERS: 'X-Session',
       SECRET_PARAM_NAMES: 'token,password',
+      MAX_RETRY_AFTER_SECONDS: '60',
+      RETRY_MAX_ATTEMPTS: '3',
     });
   });
 
@@ -96,7 +102,7 @@ describe('props wired into the function environment', () => {
 
 test('every variable of the RendererEnvironment contract is wired from a prop', () => {
   const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'], idempotencyKeyHeader: 'Idempotency-Key', renderLimits: { maxSteps: 10 } },
-    (stack) => ({ secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') }, auth: { aws: ApiAuth.awsSigV4({ service: 'lambda' }) } }));
+    (stack) => ({ largeResponses: { bucket: new s3.Bucket(stack, 'Bodies') }, secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') }, auth: { aws: ApiAuth.awsSigV4({ service: 'lambda' }) } }));
   const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
   expect(names.length).toBeGreaterThanOrEqual(7);
   expect(Object.keys(rendererOf(template).resource.Properties.Environment.Variables).sort()).toEqual([...names].sort());
