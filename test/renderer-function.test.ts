@@ -101,7 +101,7 @@ describe('props wired into the function environment', () => {
 });
 
 test('every variable of the RendererEnvironment contract is wired from a prop', () => {
-  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'], idempotencyKeyHeader: 'Idempotency-Key', renderLimits: { maxSteps: 10 } },
+  const { template } = build({ allowedHosts: ['a.example.com'], redactHeaders: ['X-A'], secretParamNames: ['token'], idempotencyKeyHeader: 'Idempotency-Key', renderLimits: { maxSteps: 10 }, rateLimits: true, metrics: {} },
     (stack) => ({ largeResponses: { bucket: new s3.Bucket(stack, 'Bodies') }, secrets: { apiKey: secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key') }, auth: { aws: ApiAuth.awsSigV4({ service: 'lambda' }) } }));
   const names = Object.values(RendererEnvironment).filter((v) => typeof v === 'string');
   expect(names.length).toBeGreaterThanOrEqual(7);

@@ -12,6 +12,9 @@
 // is left alone and the call fails with RateLimitedError, which the workflow retries later.
 // A call that reaches its slot late (a slow answer from DynamoDB, a busy event loop) would land
 // next to the following slot's call: it gives the slot up and takes another, so calls stay spaced.
+// Late means more than a quarter of an interval, and at least 50 ms, so that DynamoDB's own
+// latency (a few milliseconds) never counts: at very high rates the bound is then perSecond +
+// burst + 5 %.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RateLimitedError, RendererConfigurationError } from './errors';
 import type { TemplateItem } from './item';
@@ -20,10 +23,11 @@ import { RendererEnvironment, TemplateAttribute, type RateLimit } from '../../sr
 /** Longest wait for a reserved slot inside one invocation (the function is billed while it waits). */
 export const MAX_WAIT_MS = 1000;
 /**
- * How late a call may reach its slot: half the interval (from 20 to 500 ms), so that a call sent
- * late never shares a one-second window with more calls than perSecond + burst.
+ * How late a call may reach its slot: a quarter of the interval (from 50 to 500 ms), so that a
+ * call sent late, and then delayed a little more on its way, does not share a one-second window
+ * with more calls than perSecond + burst.
  */
-const MIN_LATE_MS = 20;
+const MIN_LATE_MS = 50;
 const MAX_LATE_MS = 500;
 /** DynamoDB requests one token may take before the call fails with RateLimitedError (retried by the workflow). */
 const MAX_REQUESTS = 5;
@@ -61,7 +65,7 @@ export async function takeToken(item: TemplateItem, rateLimit: RateLimit, tableN
   const interval = 1000 / rateLimit.perSecond;
   const tau = ((rateLimit.burst ?? 1) - 1) * interval;
   const key = `${item.name}\u0000${item.method}`;
-  const lateMs = Math.max(MIN_LATE_MS, Math.min(MAX_LATE_MS, interval / 2));
+  const lateMs = Math.max(MIN_LATE_MS, Math.min(MAX_LATE_MS, interval / 4));
   let busy = (lastTat.get(key) ?? 0) > Date.now();
   const tried = new Set<boolean>();
   for (let requests = 1; requests <= MAX_REQUESTS; requests++) {
