@@ -114,7 +114,9 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     return result;
   } catch (error) {
     log(error as Error);
-    throw redactor.error(error);
+    // RetryAfterWait carries only numbers and fixed words, which the workflow parses: redacting a
+    // short secret that happens to match them would break the wait.
+    throw error instanceof RetryAfterWait ? error : redactor.error(error);
   }
 
   function log(error: Error | undefined): void {

@@ -74,7 +74,7 @@ describe('the handler on a 429 with Retry-After', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
   beforeEach(() => {
-    Object.assign(process.env, { ALLOW_PRIVATE_NETWORKS: 'true', RETRY_MAX_ATTEMPTS: '3', MAX_RETRY_AFTER_SECONDS: '10' });
+    Object.assign(process.env, { ALLOW_PRIVATE_NETWORKS: 'true', RETRY_MAX_ATTEMPTS: '3', MAX_RETRY_AFTER_SECONDS: '2000' });
     resetRendererConfig();
     logs = captureLogs();
   });
@@ -106,8 +106,24 @@ describe('the handler on a 429 with Retry-After', () => {
     expect((error as Error).message.split(' ')[5]).toBe('3');
   });
 
+  test('its message is never redacted: a secret param equal to a word of it leaves it intact', async () => {
+    process.env.SECRET_PARAM_NAMES = 'token';
+    resetRendererConfig();
+    answer = (res) => { res.writeHead(429, { 'retry-after': '1234' }); res.end(); };
+    try {
+      const error = await handler({
+        template: { Item: marshall({ PK: 't', SK: 'GET', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x` }) },
+        params: { token: '1234' },
+        execution: { id: 'arn:aws:states:eu-west-1:111122223333:execution:sm:e', name: 'e', startTime: '2026-12-02T10:00:00Z', retryCount: 0 },
+      }).catch((e: Error) => e);
+      expect((error as Error).message).toBe('retry after 1234 s, attempt 1');
+    } finally {
+      delete process.env.SECRET_PARAM_NAMES;
+    }
+  });
+
   test('past the cap the response is returned as it is, for the status check to fail', async () => {
-    answer = (res) => { res.writeHead(429, { 'retry-after': '11', 'content-type': 'application/json' }); res.end('{"slow":"down"}'); };
+    answer = (res) => { res.writeHead(429, { 'retry-after': '2001', 'content-type': 'application/json' }); res.end('{"slow":"down"}'); };
     await expect(call()).resolves.toMatchObject({ statusCode: 429, body: { slow: 'down' } });
   });
 });
