@@ -69,7 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverageFrom: ['src/**/*.ts', 'lambda-src/**/*.ts', 'cli-src/**/*.ts'],
       // jest's default is one worker per core but one: a single worker on a 2-core machine.
       maxWorkers: '100%',
-      testTimeout: 30_000,
+      // Generous: the e2e suites synthesize stacks in their hooks, slow when both cores are busy.
+      testTimeout: 90_000,
     },
   },
   eslintOptions: {
