@@ -42,7 +42,8 @@ export async function runBatchDemo(): Promise<number> {
     console.log(`▶ A batch of ${ITEMS} items through notify-customer, limited to ${PER_SECOND} calls/s (TemplatedApiBatch, maxConcurrency 10, 5 % tolerated)`);
     const started = Date.now();
     const record = await runner.execute({ templateName: 'notify-customer', method: 'POST', items });
-    const output = record.output as { succeeded: number; failed: number; results: Array<{ index: number; status: string; error?: string }> } | undefined;
+    type Result = { index: number; status: string; error?: string };
+    const output = record.output as { succeeded: number; failed: number; results: Result[] } | undefined;
     const sorted = [...arrivals].sort((a, b) => a - b);
     let busiest = 0;
     for (let i = 0, j = 0; i < sorted.length; i++) {

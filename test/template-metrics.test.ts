@@ -2,8 +2,8 @@
 // limits' table, as synthesized.
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { definitionOf } from './definition';
 import { build, Built, construct, only } from './stacks';
 import { ApiCallerErrors, ApiTemplate, HttpMethod, RetryPolicy } from '../src';

@@ -172,7 +172,8 @@ function item(t: FileTemplate): Record<string, unknown> {
 
 function viaSeeder(t: FileTemplate): Verdict {
   // CloudFormation hands every scalar property over as a string.
-  const seeded = { ...item(t), ...(t.timeoutMs === undefined ? {} : { [TemplateAttribute.TIMEOUT_MS]: String(t.timeoutMs) }), ...stringNumbers(t.rateLimit) };
+  const timeout = t.timeoutMs === undefined ? {} : { [TemplateAttribute.TIMEOUT_MS]: String(t.timeoutMs) };
+  const seeded = { ...item(t), ...timeout, ...stringNumbers(t.rateLimit) };
   try {
     validTemplates({ TableName: 't', Templates: [seeded] });
     return 'accepted';

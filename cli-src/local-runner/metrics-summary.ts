@@ -16,9 +16,19 @@ export interface TemplateCallSummary {
   readonly latencyP99Ms: number;
 }
 
+interface Group {
+  readonly template: string;
+  readonly method: string;
+  readonly latencies: number[];
+  readonly statusClasses: Record<string, number>;
+  readonly errors: Record<string, number>;
+  retries: number;
+  rateLimitWaits: number;
+}
+
 /** Summaries per template and method, from log lines (JSON or not; other lines are skipped). */
 export function summarizeCalls(logLines: readonly string[]): TemplateCallSummary[] {
-  const groups = new Map<string, { template: string; method: string; latencies: number[]; statusClasses: Record<string, number>; errors: Record<string, number>; retries: number; rateLimitWaits: number }>();
+  const groups = new Map<string, Group>();
   for (const line of logLines) {
     let entry: Record<string, unknown>;
     try {

@@ -7,8 +7,8 @@ import { ApiTimeoutError, InvalidTemplateError, RetryableHttpError, RetryAfterWa
 import { executionContext, refuseReservedParam, withIdempotencyKey, type ExecutionContext } from './execution-context';
 import { sendRequest, type HttpResponse } from './http-client';
 import { decodeTemplateItem, isPlainObject, type TemplateItem } from './item';
-import { paramSecrets, Redactor } from './redaction';
 import { takeToken } from './rate-limit';
+import { paramSecrets, Redactor } from './redaction';
 import { renderRequest } from './request';
 import type { ResponseOffload } from './response/body-offload';
 import { decodeBody } from './response/decode-body';
@@ -131,7 +131,8 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
       requestHeaders: item === undefined ? undefined : loggedRequestHeaders(item.headers, config),
       responseHeaders: response === undefined ? undefined : loggedResponseHeaders(response.headers, config),
       rateLimitWaitMs,
-    }, redactor, config.metricsNamespace === undefined ? undefined : { namespace: config.metricsNamespace, timeToFirstByteMs: response?.timeToFirstByteMs });
+    }, redactor, config.metricsNamespace === undefined ? undefined
+      : { namespace: config.metricsNamespace, timeToFirstByteMs: response?.timeToFirstByteMs });
   }
 }
 

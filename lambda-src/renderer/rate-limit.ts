@@ -57,7 +57,9 @@ export function resetRateLimiter(): void {
 }
 
 /** Takes a token of `item.rateLimit` from the bucket in `tableName`, waiting for a reserved slot if need be. */
-export async function takeToken(item: TemplateItem, rateLimit: RateLimit, tableName: string | undefined, sleep = defaultSleep): Promise<RateLimitOutcome> {
+export async function takeToken(
+  item: TemplateItem, rateLimit: RateLimit, tableName: string | undefined, sleep = defaultSleep,
+): Promise<RateLimitOutcome> {
   if (tableName === undefined) {
     throw new RendererConfigurationError(`template '${item.name}' ${item.method} sets a rate limit, but ${RendererEnvironment.RATE_LIMIT_TABLE} is not set: `
       + 'the construct adds the rate limit table when a template it seeds has a rateLimit, or with rateLimits: true');
@@ -71,12 +73,16 @@ export async function takeToken(item: TemplateItem, rateLimit: RateLimit, tableN
   for (let requests = 1; requests <= MAX_REQUESTS; requests++) {
     const now = Date.now();
     const attempt = await update(tableName, item, busy
-      ? { expression: `SET ${BucketAttribute.TAT} = ${BucketAttribute.TAT} + :interval, ${BucketAttribute.EXPIRES_AT} = :expires`,
+      ? {
+        expression: `SET ${BucketAttribute.TAT} = ${BucketAttribute.TAT} + :interval, ${BucketAttribute.EXPIRES_AT} = :expires`,
         condition: `${BucketAttribute.TAT} > :now AND ${BucketAttribute.TAT} <= :latest`,
-        values: { ':interval': interval, ':now': now, ':latest': now + tau + MAX_WAIT_MS, ':expires': expiry(now) } }
-      : { expression: `SET ${BucketAttribute.TAT} = :next, ${BucketAttribute.EXPIRES_AT} = :expires`,
+        values: { ':interval': interval, ':now': now, ':latest': now + tau + MAX_WAIT_MS, ':expires': expiry(now) },
+      }
+      : {
+        expression: `SET ${BucketAttribute.TAT} = :next, ${BucketAttribute.EXPIRES_AT} = :expires`,
         condition: `attribute_not_exists(${BucketAttribute.TAT}) OR ${BucketAttribute.TAT} <= :now`,
-        values: { ':next': now + interval, ':now': now, ':expires': expiry(now) } });
+        values: { ':next': now + interval, ':now': now, ':expires': expiry(now) },
+      });
     if (attempt.tat !== undefined) {
       lastTat.set(key, attempt.tat);
       const slotAt = busy ? Math.max(now, attempt.tat - interval - tau) : now;

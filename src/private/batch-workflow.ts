@@ -133,7 +133,14 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     resultPath: '$.response',
   });
   if (s.rateLimited) {
-    callApi.addRetry({ errors: [ApiCallerErrors.RATE_LIMITED], maxAttempts: 20, interval: Duration.seconds(1), backoffRate: 1.5, maxDelay: Duration.seconds(10), jitterStrategy: sfn.JitterType.FULL });
+    callApi.addRetry({
+      errors: [ApiCallerErrors.RATE_LIMITED],
+      maxAttempts: 20,
+      interval: Duration.seconds(1),
+      backoffRate: 1.5,
+      maxDelay: Duration.seconds(10),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
   }
   retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
   callApi.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
@@ -153,7 +160,9 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
   const status = '$.response.statusCode';
   const inRange = s.successStatus.low === s.successStatus.high
     ? sfn.Condition.numberEquals(status, s.successStatus.low)
-    : sfn.Condition.and(sfn.Condition.numberGreaterThanEquals(status, s.successStatus.low), sfn.Condition.numberLessThanEquals(status, s.successStatus.high));
+    : sfn.Condition.and(
+      sfn.Condition.numberGreaterThanEquals(status, s.successStatus.low),
+      sfn.Condition.numberLessThanEquals(status, s.successStatus.high));
   return sfn.Chain.start(fetchTemplate).next(callApi).next(new sfn.Choice(scope, S.ITEM_CHECK_STATUS)
     .when(inRange, itemSucceeded)
     .otherwise(apiCallFailed));
@@ -161,7 +170,14 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
 
 function retry(state: sfn.TaskStateBase, errors: string[], policy: RetryPolicy): void {
   if (policy.maxAttempts === 0) return;
-  state.addRetry({ errors, maxAttempts: policy.maxAttempts, interval: policy.interval, backoffRate: policy.backoffRate, maxDelay: policy.maxDelay, jitterStrategy: policy.jitter });
+  state.addRetry({
+    errors,
+    maxAttempts: policy.maxAttempts,
+    interval: policy.interval,
+    backoffRate: policy.backoffRate,
+    maxDelay: policy.maxDelay,
+    jitterStrategy: policy.jitter,
+  });
 }
 
 function describeThreshold(s: BatchWorkflowSettings): string {

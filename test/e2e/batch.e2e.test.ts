@@ -27,7 +27,12 @@ const api = http.createServer((req, res) => {
   }, 15);
 });
 
-function batchRunner(origin: string, tolerated: { toleratedFailureCount?: number; toleratedFailurePercentage?: number }, maxConcurrency = 5): Promise<LocalWorkflowRunner> {
+interface Tolerated {
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+}
+
+function batchRunner(origin: string, tolerated: Tolerated, maxConcurrency = 5): Promise<LocalWorkflowRunner> {
   const stack = new Stack(new App(), 'Batch');
   const caller = new TemplatedApiCaller(stack, 'Caller', {
     allowPrivateNetworks: true,
