@@ -1,4 +1,4 @@
-// The demo's batch: a TemplatedApiBatch of 50 items through a template limited to 20 calls a
+// The demo's batch: a TemplatedApiBatch of 50 items through a template limited to 10 calls a
 // second, run locally from its synthesized definition against a partner stand-in on 127.0.0.1.
 // Prints the outcome, the rate the partner saw and the metrics summary; returns the number of
 // unexpected outcomes.
@@ -10,7 +10,7 @@ import { formatCallSummary, summarizeCalls } from '../cli-src/local-runner/metri
 import { ApiTemplate, HttpMethod, TemplatedApiBatch, TemplatedApiCaller } from '../src';
 
 const ITEMS = 50;
-const PER_SECOND = 20;
+const PER_SECOND = 10;
 
 export async function runBatchDemo(): Promise<number> {
   const arrivals: number[] = [];

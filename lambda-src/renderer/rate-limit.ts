@@ -12,9 +12,9 @@
 // is left alone and the call fails with RateLimitedError, which the workflow retries later.
 // A call that reaches its slot late (a slow answer from DynamoDB, a busy event loop) would land
 // next to the following slot's call: it gives the slot up and takes another, so calls stay spaced.
-// Late means more than a quarter of an interval, and at least 50 ms, so that DynamoDB's own
-// latency (a few milliseconds) never counts: at very high rates the bound is then perSecond +
-// burst + 5 %.
+// Late means more than a quarter of an interval, and at least 20 ms, so that DynamoDB's own
+// latency (a few milliseconds) never counts: above 50 calls a second the bound is then
+// perSecond + burst + 2 %.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RateLimitedError, RendererConfigurationError } from './errors';
 import type { TemplateItem } from './item';
@@ -23,11 +23,11 @@ import { RendererEnvironment, TemplateAttribute, type RateLimit } from '../../sr
 /** Longest wait for a reserved slot inside one invocation (the function is billed while it waits). */
 export const MAX_WAIT_MS = 1000;
 /**
- * How late a call may reach its slot: a quarter of the interval (from 50 to 500 ms), so that a
+ * How late a call may reach its slot: a quarter of the interval (from 20 to 500 ms), so that a
  * call sent late, and then delayed a little more on its way, does not share a one-second window
  * with more calls than perSecond + burst.
  */
-const MIN_LATE_MS = 50;
+const MIN_LATE_MS = 20;
 const MAX_LATE_MS = 500;
 /** DynamoDB requests one token may take before the call fails with RateLimitedError (retried by the workflow). */
 const MAX_REQUESTS = 5;
