@@ -24,7 +24,7 @@ import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
 import { synthesizeStackOf } from './synthesize-stack';
 import { dynamoDbGetItem, lambdaInvoke, loadAssetHandler } from './task-handlers';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
-import { RendererEnvironment, TemplateAttribute } from '../../src/contract';
+import { RendererEnvironment, TemplateAttribute, type PlainTemplate } from '../../src/contract';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
 
 // aws-local-stepfunctions is an ES module with a CommonJS build; its types are declared as ESM.
@@ -74,23 +74,8 @@ export interface ExecuteOptions {
   readonly name?: string;
 }
 
-/** A template as plain data: the fields of `ApiTemplate` and of the CLI's template files. */
-export interface LocalTemplate {
-  readonly name: string;
-  /** Upper case: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS. */
-  readonly method: string;
-  readonly url: string;
-  readonly headers?: Record<string, string>;
-  readonly payload?: string;
-  readonly timeoutMs?: number;
-  readonly description?: string;
-  /** The response mapping template. */
-  readonly response?: string;
-  readonly pagination?: { readonly next: string; readonly items: string; readonly maxPages?: number };
-  /** The authentication profile the call uses (a key of the construct's `auth` prop). */
-  readonly auth?: string;
-  readonly rateLimit?: { readonly perSecond: number; readonly burst?: number };
-}
+/** A template as plain data: the fields of `ApiTemplate` and of the CLI's template files (the template model's). */
+export type LocalTemplate = PlainTemplate;
 
 // StartExecution's name rule (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/u;

@@ -10,6 +10,7 @@ import { ValidationError } from './validation-error';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
 import { WorkflowPaths, WorkflowStateNames as S } from '../workflow-names';
+import { addRetry } from './add-retry';
 
 /** What the workflow is built from. */
 export interface ApiCallWorkflowSettings {
@@ -62,7 +63,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
     // The raw getItem output: { Item, SdkHttpMetadata, SdkResponseMetadata }, without Item when no template matches.
     resultPath: WorkflowPaths.TEMPLATE,
   });
-  retry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
+  addRetry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
   catchInto(fetchTemplate);
 
   // The event is the whole state plus `execution` (rendererEvent below): the renderer reads
@@ -92,7 +93,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
       jitterStrategy: sfn.JitterType.FULL,
     });
   }
-  retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
+  addRetry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
 
   let call: sfn.TaskStateBase | sfn.Parallel = callApi;
   if (s.parallelBranches.length > 0) {
@@ -181,17 +182,6 @@ function successCondition(range: StatusRange): sfn.Condition {
     sfn.Condition.numberLessThanEquals(status, range.high));
 }
 
-function retry(state: sfn.TaskStateBase, errors: string[], policy: RetryPolicy): void {
-  if (policy.maxAttempts === 0) return;
-  state.addRetry({
-    errors,
-    maxAttempts: policy.maxAttempts,
-    interval: policy.interval,
-    backoffRate: policy.backoffRate,
-    maxDelay: policy.maxDelay,
-    jitterStrategy: policy.jitter,
-  });
-}
 
 // A hook is spliced into the flow, so it must end in a state that can continue (not Succeed/Fail).
 function hook(prop: string, scope: Construct, states: sfn.IChainable): sfn.Chain {

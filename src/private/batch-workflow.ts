@@ -9,6 +9,7 @@ import { ApiCallerErrors, TemplateAttribute } from '../contract';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
 import { BatchStateNames as S } from '../templated-api-batch-names';
+import { addRetry } from './add-retry';
 
 /** What the batch workflow is built from (the caller's table, renderer and policies). */
 export interface BatchWorkflowSettings {
@@ -122,7 +123,7 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     },
     resultPath: '$.template',
   });
-  retry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
+  addRetry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
   fetchTemplate.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
   const callApi = new tasks.LambdaInvoke(scope, S.ITEM_CALL_API, {
@@ -142,7 +143,7 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
       jitterStrategy: sfn.JitterType.FULL,
     });
   }
-  retry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
+  addRetry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
   callApi.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
   const itemSucceeded = new sfn.Pass(scope, S.ITEM_SUCCEEDED, {
@@ -168,17 +169,6 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     .otherwise(apiCallFailed));
 }
 
-function retry(state: sfn.TaskStateBase, errors: string[], policy: RetryPolicy): void {
-  if (policy.maxAttempts === 0) return;
-  state.addRetry({
-    errors,
-    maxAttempts: policy.maxAttempts,
-    interval: policy.interval,
-    backoffRate: policy.backoffRate,
-    maxDelay: policy.maxDelay,
-    jitterStrategy: policy.jitter,
-  });
-}
 
 function describeThreshold(s: BatchWorkflowSettings): string {
   const parts = [
