@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnTemplate, LocalWorkflowRunner, readStateMachine } from '../local-runner';
-import { authSecretArns } from '../local-runner/auth-secrets';
 import { EXIT_FAILED, EXIT_OK, parseAssignments, parseJsonOption, UsageError } from './cli-io';
 import type { Command } from './command';
 import { executionReport } from './execution-report';
 import { parseCause, RunContext, runHints } from './run-hints';
 import { loadTemplates } from './template-loader';
 import { RendererEnvironment } from '../../src/contract';
+import { authSecretArns } from '../local-runner/auth-secrets';
 
 export const runCommand: Command = {
   name: 'run',

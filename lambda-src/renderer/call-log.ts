@@ -74,7 +74,8 @@ export function loggedResponseHeaders(headers: Record<string, string>, config: R
 }
 
 export function writeCallLog(entry: CallLogEntry, redactor: Redactor, metrics?: CallLogMetrics): void {
-  const emf = metrics === undefined ? undefined : metricFields({ ...entry, timeToFirstByteMs: metrics.timeToFirstByteMs }, metrics.namespace, Date.now());
+  const emf = metrics === undefined ? undefined
+    : metricFields({ ...entry, timeToFirstByteMs: metrics.timeToFirstByteMs }, metrics.namespace, Date.now());
   const line = JSON.stringify({ level: entry.error === undefined ? 'INFO' : 'ERROR', message: 'api call', ...entry, ...emf });
   process.stdout.write(`${redactor.text(line)}\n`);
 }

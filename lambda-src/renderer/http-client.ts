@@ -164,7 +164,10 @@ class ResponseCollector {
     const sink = this.sink;
     if (sink !== undefined) {
       if (this.settle()) {
-        sink.end().then((bodyLocation) => this.resolve({ statusCode: this.statusCode, headers: this.headers, body: Buffer.alloc(0), bodyLocation }), this.reject);
+        sink.end().then(
+          (bodyLocation) => this.resolve({ statusCode: this.statusCode, headers: this.headers, body: Buffer.alloc(0), bodyLocation }),
+          this.reject,
+        );
       }
       return;
     }

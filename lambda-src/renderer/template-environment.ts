@@ -8,8 +8,8 @@ import builtinTests from 'nunjucks/src/tests';
 import { TemplateRenderError } from './errors';
 import { checkSizeArguments, dictGlobal, hasSizeArguments, JINJA_FILTERS, type FilterContext } from './jinja-filters';
 import { JINJA_TESTS } from './jinja-tests';
-import { RESPONSE_FILTERS } from './response/link-header';
 import { charged, step } from './render-budget';
+import { RESPONSE_FILTERS } from './response/link-header';
 
 /** Jinja2's sandbox bound on range(): enough for any request, not enough to exhaust memory. */
 export const MAX_RANGE = 100_000;
