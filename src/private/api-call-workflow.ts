@@ -10,7 +10,7 @@ import { ValidationError } from './validation-error';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
 import { WorkflowPaths, WorkflowStateNames as S } from '../workflow-names';
-import { addRetry } from './add-retry';
+import { addRateLimitRetry, addRetry } from './add-retry';
 
 /** What the workflow is built from. */
 export interface ApiCallWorkflowSettings {
@@ -81,18 +81,7 @@ export function apiCallWorkflow(scope: Construct, s: ApiCallWorkflowSettings): s
     },
     resultPath: WorkflowPaths.RESPONSE,
   });
-  if (s.rateLimited) {
-    // No token yet under the template's rate limit: not a failure, so retried even with
-    // RetryPolicy.none(); full jitter spreads the waiting calls over the slots to come.
-    callApi.addRetry({
-      errors: [ApiCallerErrors.RATE_LIMITED],
-      maxAttempts: 20,
-      interval: Duration.seconds(1),
-      backoffRate: 1.5,
-      maxDelay: Duration.seconds(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-  }
+  if (s.rateLimited) addRateLimitRetry(callApi);
   addRetry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
 
   let call: sfn.TaskStateBase | sfn.Parallel = callApi;

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,7 +8,7 @@ import { ApiCallerErrors, TemplateAttribute } from '../contract';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
 import { BatchStateNames as S } from '../templated-api-batch-names';
-import { addRetry } from './add-retry';
+import { addRateLimitRetry, addRetry } from './add-retry';
 
 /** What the batch workflow is built from (the caller's table, renderer and policies). */
 export interface BatchWorkflowSettings {
@@ -133,16 +132,7 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     resultSelector: { statusCode: sfn.JsonPath.numberAt('$.Payload.statusCode') },
     resultPath: '$.response',
   });
-  if (s.rateLimited) {
-    callApi.addRetry({
-      errors: [ApiCallerErrors.RATE_LIMITED],
-      maxAttempts: 20,
-      interval: Duration.seconds(1),
-      backoffRate: 1.5,
-      maxDelay: Duration.seconds(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-  }
+  if (s.rateLimited) addRateLimitRetry(callApi);
   addRetry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
   callApi.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
