@@ -48,6 +48,8 @@ export interface LocalStateMachine {
   readonly functions: LocalFunction[];
   /** What the stack's template-seeding custom resources put in the tables. */
   readonly seeded: SeededItems[];
+  /** The names of the S3 buckets the template declares. */
+  readonly buckets: string[];
 }
 
 export const LOCAL_REGION = 'local-1';
@@ -111,6 +113,10 @@ export function readStateMachine(template: CfnTemplate, stateMachineId?: string)
       items: resolve(r.Properties?.[TemplateSeedingProperty.TEMPLATES] ?? []) as Record<string, unknown>[],
     }));
 
+  const buckets = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::S3::Bucket')
+    .map(([id]) => String(resolve({ Ref: id })));
+
   const name = String(resolve(machine.Properties?.StateMachineName ?? logicalId));
   return {
     logicalId,
@@ -122,6 +128,7 @@ export function readStateMachine(template: CfnTemplate, stateMachineId?: string)
     tables,
     functions,
     seeded,
+    buckets,
   };
 }
 

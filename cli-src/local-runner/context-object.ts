@@ -49,6 +49,11 @@ export class ContextObject {
     Object.defineProperty(this, 'State', { enumerable: true, get: () => this.current });
   }
 
+  /** A still view of this `$$` for evaluating paths outside the engine's states (its events do not reach it). */
+  public view(): Record<string, unknown> {
+    return { Execution: this.Execution, StateMachine: this.StateMachine, State: this.current, observe: () => undefined };
+  }
+
   /** The engine dispatched `event`; states evaluate their paths right after it. */
   public observe(event: { type: string; timestamp: number; state?: { name: string; output?: unknown } }): void {
     if (this.seen.has(event)) return;
@@ -101,6 +106,11 @@ export function redirectContextPaths(definition: any, inBranch = false): any {
     if (state.ItemProcessor) state.ItemProcessor = { ...state.ItemProcessor, ...redirectContextPaths(state.ItemProcessor, true) };
   }
   return copy;
+}
+
+/** A payload template (ItemReader Parameters, BatchInput…) with its `$$` paths redirected, as a state's own are. */
+export function redirectPayloadTemplate(template: unknown, where: string): unknown {
+  return redirectTemplate(template, where, false);
 }
 
 function redirectRule(rule: any, where: string): any {

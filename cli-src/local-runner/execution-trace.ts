@@ -23,6 +23,8 @@ export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export interface ExecutionRecord {
   /** The execution's ARN (`$$.Execution.Id`), name and start time, as Step Functions gives them. */
   readonly executionArn: string;
+  /** The state machine's ARN (a Distributed Map's child: the parent's ARN and the Map's label). */
+  readonly stateMachineArn: string;
   readonly name: string;
   readonly startTime: string;
   readonly status: ExecutionStatus;
@@ -36,6 +38,43 @@ export interface ExecutionRecord {
   readonly logs: string[];
   /** State attempts (retries included), the measure Standard workflows are billed by. */
   readonly stateTransitions: number;
+  /** The Map Runs of the execution's Distributed Map states, with their child executions. */
+  readonly mapRuns?: readonly MapRunRecord[];
+}
+
+/** What happened in one Map Run of a Distributed Map state. */
+export interface MapRunRecord {
+  readonly stateName: string;
+  readonly mapRunArn: string;
+  /** The execution that ran the Map state. */
+  readonly executionArn: string;
+  /** FAILED when more items failed than tolerated. */
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly startDate: string;
+  readonly stopDate: string;
+  readonly maxConcurrency: number;
+  readonly toleratedFailureCount: number;
+  readonly toleratedFailurePercentage: number;
+  /** Items by outcome, as DescribeMapRun counts them (a batch's items share its child's outcome). */
+  readonly itemCounts: MapRunCounts;
+  /** Child executions by outcome. */
+  readonly executionCounts: MapRunCounts;
+  /** Its child executions, in item order (batch order with an ItemBatcher). */
+  readonly childExecutions: readonly ExecutionRecord[];
+}
+
+/** DescribeMapRun's counts (https://docs.aws.amazon.com/step-functions/latest/apireference/API_MapRunItemCounts.html). */
+export interface MapRunCounts {
+  readonly Pending: number;
+  readonly Running: number;
+  readonly Succeeded: number;
+  readonly Failed: number;
+  readonly TimedOut: number;
+  readonly Aborted: number;
+  readonly Total: number;
+  readonly ResultsWritten: number;
+  readonly FailuresNotRedrivable: number;
+  readonly PendingRedrive: number;
 }
 
 export function byteSize(value: unknown): number {

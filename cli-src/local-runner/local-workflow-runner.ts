@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
@@ -13,8 +14,9 @@ import type { IConstruct } from 'constructs';
 import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
 import { authSecretArns } from './auth-secrets';
 import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
-import { CONTEXT_KEY, ContextObject, followStateEvents, redirectContextPaths } from './context-object';
-import { byteSize, ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
+import { CONTEXT_KEY, ContextObject, type ExecutionIdentity, followStateEvents, redirectContextPaths } from './context-object';
+import { asLocalTasks, DistributedMap } from './distributed-map';
+import { byteSize, ExecutionRecord, ExecutionStatus, MapRunRecord, StateRecord } from './execution-trace';
 import { captureOutput } from './function-logs';
 import type { LambdaHandler, TaskHandler } from './handler-types';
 import { LocalDynamoDb } from './local-dynamodb';
@@ -22,7 +24,7 @@ import { LocalS3 } from './local-s3';
 import { LocalSecretsManager } from './local-secrets-manager';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload-quota';
 import { synthesizeStackOf } from './synthesize-stack';
-import { dynamoDbGetItem, lambdaInvoke, loadAssetHandler } from './task-handlers';
+import { describeMapRun, dynamoDbGetItem, lambdaInvoke, loadAssetHandler } from './task-handlers';
 import { decodeTemplateItem } from '../../lambda-src/renderer/item';
 import { RendererEnvironment, TemplateAttribute, type PlainTemplate } from '../../src/contract';
 import { checkTemplateSyntax } from '../template-files/template-syntax';
@@ -122,7 +124,7 @@ export class LocalWorkflowRunner {
       }
       const secretArns = secretsByArn(machine.functions, options.secretValues ?? {});
       secretsManager = usesSecrets(machine.functions) ? await LocalSecretsManager.start(secretArns) : undefined;
-      s3 = await LocalS3.startFor(machine.functions);
+      s3 = await LocalS3.startFor(machine);
       return new LocalWorkflowRunner(machine, dynamoDb, secretsManager, options, s3);
     } catch (error) {
       await s3?.close();
@@ -132,11 +134,13 @@ export class LocalWorkflowRunner {
     }
   }
 
-  private readonly stateMachine: LocalStepFunctions.StateMachine;
+  private readonly root: CompiledMachine;
   private readonly handlers: Record<string, TaskHandler> = {};
   private readonly retryIntervalOverrides: Record<string, number> = {};
   private readonly waitTimeOverrides: Record<string, number> = {};
   private readonly captureFunctionLogs: boolean;
+  /** Every Map Run of this runner's executions, by ARN (DescribeMapRun reads them). */
+  private readonly mapRuns = new Map<string, MapRunRecord>();
 
   private constructor(
     /** @internal What the runner read from the template (this project's tools use it). */
@@ -156,7 +160,7 @@ export class LocalWorkflowRunner {
         this.handlers[name] = options.taskHandlers?.[name] ?? this.bindTask(name, state, options);
       }
     }
-    this.stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    this.root = compile(definition);
   }
 
   /** The table the definition's getItem tasks read templates from (the only table, usually). */
@@ -170,6 +174,25 @@ export class LocalWorkflowRunner {
   /** Where the local S3 answers (path-style, any credentials) when a function has large responses; read offloaded bodies there. */
   public get s3Endpoint(): string | undefined {
     return this.s3?.endpoint;
+  }
+
+  /**
+   * Writes an object to the local S3 (a bucket the stack declares), e.g. the items a Distributed
+   * Map's ItemReader reads.
+   */
+  public async putObject(bucket: string, key: string, body: string | Uint8Array): Promise<void> {
+    await this.localS3('putObject').client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }));
+  }
+
+  /** Reads an object from the local S3 as text, e.g. a Distributed Map's result files. */
+  public async getObject(bucket: string, key: string): Promise<string> {
+    const object = await this.localS3('getObject').client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return object.Body!.transformToString('utf8');
+  }
+
+  private localS3(operation: string): LocalS3 {
+    if (this.s3 === undefined) throw new Error(`${operation}: no local S3 is running (no function has large responses and the definition neither reads nor writes S3)`);
+    return this.s3;
   }
 
   /** Where the local DynamoDB answers (functions reach it through AWS_ENDPOINT_URL_DYNAMODB). */
@@ -224,12 +247,11 @@ export class LocalWorkflowRunner {
     if (!EXECUTION_NAME.test(name)) {
       throw new Error(`StartExecution would fail: ${JSON.stringify(name)} is not a valid execution name (1 to 80 characters, no whitespace, brackets, wildcards, "#%\\^|~\`$&,;:/ or control characters)`);
     }
-    const started = Date.now();
-    const startTime = new Date(started).toISOString();
+    const startTime = new Date().toISOString();
     const executionArn = this.machine.type === 'EXPRESS'
       ? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:express:${this.machine.name}:${name}:${randomUUID()}`
       : `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.machine.name}:${name}`;
-    const contextObject = new ContextObject({
+    return this.run(this.root, input, {
       executionArn,
       name,
       startTime,
@@ -237,17 +259,35 @@ export class LocalWorkflowRunner {
       roleArn: this.machine.roleArn,
       stateMachineArn: this.machine.arn,
       stateMachineName: this.machine.name,
-    });
-    const logs: string[] = [];
-    const run = () => this.stateMachine.run(input as any, {
+    }, this.captureFunctionLogs ? [] : undefined);
+  }
+
+  /**
+   * Runs one execution of `machine` (the state machine, or a Distributed Map's item processor as
+   * a child execution) with its own context object; what functions print goes to `logs` if given
+   * (children print into their parent's).
+   */
+  private async run(machine: CompiledMachine, input: unknown, identity: ExecutionIdentity, logs?: string[]): Promise<ExecutionRecord> {
+    const started = Date.parse(identity.startTime);
+    const contextObject = new ContextObject(identity);
+    const mapRuns: MapRunRecord[] = [];
+    const handlers = { ...this.handlers };
+    for (const [name, { map, processor }] of machine.maps) {
+      handlers[name] = (mapInput: unknown) => map.run(mapInput, contextObject, this.s3?.client,
+        (childInput, child) => this.run(processor, childInput, child), (mapRun) => {
+          mapRuns.push(mapRun);
+          this.mapRuns.set(mapRun.mapRunArn, mapRun);
+        });
+    }
+    const run = () => machine.engine.run(input as any, {
       overrides: {
-        taskResourceLocalHandlers: this.handlers,
+        taskResourceLocalHandlers: handlers,
         retryIntervalOverrides: this.retryIntervalOverrides,
         waitTimeOverrides: this.waitTimeOverrides,
       },
       context: { [CONTEXT_KEY]: contextObject } as any,
     });
-    const execution = this.captureFunctionLogs ? captureOutput(logs, run) : run();
+    const execution = logs ? captureOutput(logs, run) : run();
     const states = collectStates(execution.eventLogs, started);
     let status: ExecutionStatus = 'SUCCEEDED';
     let output: unknown;
@@ -273,9 +313,10 @@ export class LocalWorkflowRunner {
     }
     const records = await states;
     return {
-      executionArn,
-      name,
-      startTime,
+      executionArn: identity.executionArn,
+      stateMachineArn: identity.stateMachineArn,
+      name: identity.name,
+      startTime: identity.startTime,
       status,
       input,
       output,
@@ -283,9 +324,10 @@ export class LocalWorkflowRunner {
       cause,
       durationMs: Date.now() - started,
       states: records,
-      logs,
+      logs: logs ?? [],
       // Every attempt is a transition, as Standard workflows are billed (retries included).
       stateTransitions: records.length,
+      ...(mapRuns.length > 0 ? { mapRuns } : {}),
     };
   }
 
@@ -300,6 +342,9 @@ export class LocalWorkflowRunner {
     const resource = String(state.Resource);
     if (resource === 'arn:aws:states:::dynamodb:getItem') {
       return dynamoDbGetItem(this.dynamoDb, this.machine.tables);
+    }
+    if (resource === 'arn:aws:states:::aws-sdk:sfn:describeMapRun') {
+      return describeMapRun(this.mapRuns);
     }
     const invoke = resource === 'arn:aws:states:::lambda:invoke';
     const functionArn = invoke ? state.Parameters?.FunctionName : resource;
@@ -411,6 +456,22 @@ async function collectStates(events: AsyncGenerator<any>, started: number): Prom
     }
   }
   return records;
+}
+
+/** An engine for a definition, with the Distributed Maps the runner runs itself and their item processors'. */
+interface CompiledMachine {
+  readonly engine: LocalStepFunctions.StateMachine;
+  readonly maps: ReadonlyMap<string, { readonly map: DistributedMap; readonly processor: CompiledMachine }>;
+}
+
+function compile(definition: any): CompiledMachine {
+  const { definition: engineDefinition, maps } = asLocalTasks(definition);
+  const compiled = new Map<string, { map: DistributedMap; processor: CompiledMachine }>();
+  for (const [name, state] of maps) {
+    const { ProcessorConfig: _, ...processor } = state.ItemProcessor;
+    compiled.set(name, { map: new DistributedMap(name, state), processor: compile(processor) });
+  }
+  return { engine: new StateMachine(engineDefinition, { validationOptions: { checkArn: false } }), maps: compiled };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

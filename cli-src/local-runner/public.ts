@@ -5,6 +5,6 @@ export type { ExecuteOptions, LocalTemplate, LocalWorkflowRunnerOptions } from '
 export { formatExecution } from './execution-trace';
 export { formatCallSummary, summarizeCalls } from './metrics-summary';
 export type { TemplateCallSummary } from './metrics-summary';
-export type { ExecutionRecord, ExecutionStatus, StateRecord } from './execution-trace';
+export type { ExecutionRecord, ExecutionStatus, MapRunCounts, MapRunRecord, StateRecord } from './execution-trace';
 export type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 export type { CfnTemplate, LocalTable } from './cloudformation';

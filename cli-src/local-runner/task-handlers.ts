@@ -12,6 +12,7 @@ import * as vm from 'node:vm';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction, LocalTable } from './cloudformation';
 import { LOCAL_REGION } from './cloudformation';
+import type { MapRunRecord } from './execution-trace';
 import type { LambdaContext, LambdaHandler, TaskHandler } from './handler-types';
 import type { LocalDynamoDb } from './local-dynamodb';
 import { checkPayload } from './payload-quota';
@@ -117,6 +118,31 @@ export function dynamoDbGetItem(db: LocalDynamoDb, tables: readonly LocalTable[]
         'Content-Type': 'application/x-amz-json-1.0',
         'Content-Length': String(Buffer.byteLength(body)),
       }),
+    });
+  };
+}
+
+/**
+ * `arn:aws:states:::aws-sdk:sfn:describeMapRun` for the Map Runs of this runner's executions
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html); AWS SDK
+ * integrations name the fields in PascalCase.
+ */
+export function describeMapRun(mapRuns: ReadonlyMap<string, MapRunRecord>): TaskHandler {
+  return async (input) => {
+    const run = mapRuns.get(input?.MapRunArn);
+    if (run === undefined) throw taskError('Sfn.ResourceNotFoundException', `Map Run Does Not Exist: ${input?.MapRunArn}`);
+    return checked({
+      MapRunArn: run.mapRunArn,
+      ExecutionArn: run.executionArn,
+      Status: run.status,
+      StartDate: run.startDate,
+      StopDate: run.stopDate,
+      MaxConcurrency: run.maxConcurrency,
+      ToleratedFailurePercentage: run.toleratedFailurePercentage,
+      ToleratedFailureCount: run.toleratedFailureCount,
+      ItemCounts: run.itemCounts,
+      ExecutionCounts: run.executionCounts,
+      RedriveCount: 0,
     });
   };
 }
