@@ -8,6 +8,7 @@ import { parseCause, RunContext, runHints } from './run-hints';
 import { loadTemplates } from './template-loader';
 import { RendererEnvironment } from '../../src/contract';
 import { authSecretArns } from '../local-runner/auth-secrets';
+import { formatCallSummary, summarizeCalls } from '../local-runner/metrics-summary';
 
 export const runCommand: Command = {
   name: 'run',
@@ -16,8 +17,9 @@ export const runCommand: Command = {
 
 Runs the TemplatedApiCaller state machine of a synthesized stack (run 'cdk synth' first) on this
 machine: DynamoDB tasks against an embedded local DynamoDB (or --dynamodb-endpoint), the renderer
-Lambda from the cloud assembly in-process. The HTTP calls are real. Prints every state and the
-result.
+Lambda from the cloud assembly in-process. The HTTP calls are real. Prints every state, the
+result and a metrics summary per template and method (calls, status classes, errors, retries,
+latency), read from the renderer's log lines.
 
 Options:
   --input <json>              execution input (required), e.g. '{"templateName":"get-order","method":"GET","params":{}}'
@@ -35,7 +37,8 @@ Options:
   --env <NAME=value>          set a function environment variable, e.g. ALLOWED_HOSTS=127.0.0.1
                               (repeatable; overrides what the stack sets)
   --retry-interval-ms <ms>    wait this long between retries instead of the defined backoff
-  --output-only               print only the execution output JSON ({error, cause} on failure)
+  --output-only               print only the execution output JSON ({error, cause} on failure);
+                              the metrics summary goes to stderr
 
 Exit code 0 when the execution succeeded, 1 when it failed, 2 for a wrong command line.`,
   options: {
@@ -85,6 +88,8 @@ Exit code 0 when the execution succeeded, 1 when it failed, 2 for a wrong comman
       retryIntervalMs,
       functionEnvironment,
       secretValues,
+      // The metrics summary is read from the functions' log lines: keep them in the record.
+      captureFunctionLogs: true,
     });
     try {
       for (const { item } of templates) await runner.putItem(item);
@@ -101,6 +106,9 @@ Exit code 0 when the execution succeeded, 1 when it failed, 2 for a wrong comman
         executionReport(record).forEach(line => io.out(line));
         if (record.output !== undefined) io.out(JSON.stringify(record.output, null, 2));
       }
+      // On stderr with --output-only, so that stdout stays the output JSON alone.
+      const metrics = formatCallSummary(summarizeCalls(record.logs));
+      metrics.split('\n').forEach(line => (outputOnly ? io.err : io.out)(line));
       if (record.status !== 'SUCCEEDED') runHints(record, context).forEach(hint => io.err(`hint: ${hint}`));
       return record.status === 'SUCCEEDED' ? EXIT_OK : EXIT_FAILED;
     } finally {

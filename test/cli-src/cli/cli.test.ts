@@ -290,6 +290,44 @@ describe('templated-api-caller (in-process)', () => {
       expect(await cli('validate', typo, '--stack', 'missing.json')).toMatchObject({ code: 2, err: expect.stringMatching(/--stack missing\.json: no such file/) });
     });
 
+    describe('the metrics summary at the end of a run', () => {
+      const run = (templateFiles: string, input: object, ...flags: string[]) => cli('run', templateFile, '--templates', templateFiles,
+        '--allow-private-networks', '--env', 'ALLOWED_HOSTS=127.0.0.1', '--retry-interval-ms', '0', ...flags, '--input', JSON.stringify(input));
+
+      test('counts the calls per template and method, by status class, with the retries', async () => {
+        // The sample API sheds the first request for a SKU with a 503 and Retry-After: the workflow calls again and gets a 200.
+        const inventory = tempFile('inventory.yaml', `name: stock\nmethod: GET\nurl: "${api.origin}/inventory/{{ sku }}"\n`);
+        const result = await run(inventory, { templateName: 'stock', method: 'GET', params: { sku: 'metrics-1' } });
+        expect(result).toMatchObject({ code: 0, err: '' });
+        expect(api.count('/inventory/metrics-1')).toBe(2);
+        const lines = result.out.split('\n');
+        expect(lines.slice(-2)).toEqual([
+          'metrics (per template and method, from the renderer\'s log lines):',
+          expect.stringMatching(/^ {2}stock GET +calls {4}2 {2}5xx 1, 2xx 1 {2}errors: RetryAfterWait 1 {2}retries 1 {2}rate-limit waits 0 {2}latency p50 \d+\.\d ms, p99 \d+\.\d ms$/),
+        ]);
+        // After the output JSON: the summary ends the run.
+        expect(lines.indexOf('}')).toBe(lines.length - 3);
+      });
+
+      test('a failed call is counted under its status class; with --output-only the summary goes to stderr and stdout stays JSON', async () => {
+        const orders = tempFile('orders.yaml', `name: order\nmethod: GET\nurl: "${api.origin}/orders/{{ orderId }}"\n`);
+        const input = { templateName: 'order', method: 'GET', params: { orderId: 'no-such-order' } };
+        const result = await run(orders, input);
+        expect(result.code).toBe(1);
+        expect(result.out).toMatch(/\n {2}order GET +calls {4}1 {2}4xx 1 {2}errors: none {2}retries 0 /);
+        const outputOnly = await run(orders, input, '--output-only');
+        expect(outputOnly.code).toBe(1);
+        expect(JSON.parse(outputOnly.out)).toMatchObject({ error: expect.any(String) });
+        expect(outputOnly.err).toMatch(/^metrics \(per template and method, from the renderer's log lines\):\n {2}order GET +calls {4}1 {2}4xx 1 /);
+      });
+
+      test('a call that never reached the API is counted with no response, under its error', async () => {
+        const result = await cli('run', templateFile, '--input', '{"templateName":"nowhere","method":"GET","params":{}}');
+        expect(result.code).toBe(1);
+        expect(result.out.split('\n').pop()).toMatch(/^ {2}\(unknown\) +calls {4}1 {2}no response {2}errors: TemplateNotFound 1 {2}retries 0 /);
+      });
+    });
+
     describe('with --dynamodb-endpoint', () => {
       let db: LocalDynamoDb;
       const savedEnv = { ...process.env };
