@@ -41,6 +41,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.0.0',
     'cdk-nag@^3.0.0',
     'aws-local-stepfunctions@^3.0.0',
+    // The engine's JSONPath library, which the runner corrects (asl-compat.ts: empty indefinite paths).
+    'jsonpath-plus@^10.4.0',
     // Provided by the Lambda runtime: external in the bundles, installed here for types and tests.
     '@aws-sdk/client-secrets-manager',
     // Large responses go to S3 with the runtime's client; s3rver is the local S3 API (runner, demo, tests).

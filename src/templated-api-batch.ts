@@ -1,7 +1,8 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { batchWorkflow } from './private/batch-workflow';
@@ -43,6 +44,30 @@ export interface TemplatedApiBatchProps {
   readonly toleratedFailurePercentage?: number;
 
   /**
+   * The bucket batches read `itemsFrom` from (read access is granted to the batch). Requires
+   * `resultBucket`: items from S3 are too many for the execution output.
+   *
+   * @default - no items from S3: the input carries `items`
+   */
+  readonly itemsBucket?: s3.IBucket;
+
+  /**
+   * Where every batch writes its results (the Distributed Map's ResultWriter, under
+   * `resultPrefix`): the output then has `resultLocation` (the manifest) in place of `results`,
+   * and a failed item fails its child execution, so the Map Run lists, counts and can redrive it.
+   *
+   * @default - the results come back in the output
+   */
+  readonly resultBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the results in `resultBucket` (each batch writes under `<prefix>/<map run id>/`).
+   *
+   * @default 'templated-api-batch'
+   */
+  readonly resultPrefix?: string;
+
+  /**
    * Maximum duration of a batch execution (whole seconds).
    *
    * @default Duration.hours(1)
@@ -52,12 +77,16 @@ export interface TemplatedApiBatchProps {
 
 /**
  * Calls one template for every item of a list: a STANDARD state machine whose Distributed Map
- * runs each item's call (the caller's `FetchTemplate → CallApi → CheckStatus`, its retries and
- * success range) as an EXPRESS child execution, at most `maxConcurrency` at once.
+ * runs each item's call (the caller's `FetchTemplate → CallApi → CheckStatus`, its retries,
+ * Retry-After waits and success range) as an EXPRESS child execution, at most `maxConcurrency`
+ * at once.
  *
- * Input `{ "templateName": "...", "method": "POST", "items": [ {params}, ... ] }`; output
- * `{ "succeeded": n, "failed": n, "results": [ { "index", "status", "statusCode"?, "error"?, "cause"? } ] }`
- * with one result per item, in item order.
+ * Input `{ "templateName": "...", "method": "POST", "items": [ {params}, ... ] }`, or with
+ * `itemsBucket`, `"itemsFrom": { "bucket", "key", "format": "JSON" | "JSONL" | "CSV" }` in place
+ * of `items`. Output `{ "succeeded": n, "failed": n, "results": [ { "index", "status",
+ * "statusCode"?, "error"?, "cause"? } ] }` with one result per item in item order, or with
+ * `resultBucket`, `"resultLocation": { "bucket", "key" }` (the Map Run's manifest) in place of
+ * `results`.
  */
 export class TemplatedApiBatch extends Construct {
   /** The batch state machine. */
@@ -77,6 +106,16 @@ export class TemplatedApiBatch extends Construct {
       throw new ValidationError('caller', 'must be a TemplatedApiCaller', this);
     }
     const { caller } = props;
+    if (props.itemsBucket !== undefined && props.resultBucket === undefined) {
+      throw new ValidationError('itemsBucket', 'needs resultBucket: the results of items read from S3 are too many for the execution output (256 KiB)', this);
+    }
+    if (props.resultPrefix !== undefined && props.resultBucket === undefined) {
+      throw new ValidationError('resultPrefix', 'needs resultBucket', this);
+    }
+    const resultPrefix = props.resultPrefix ?? 'templated-api-batch';
+    if (!/^[\w!\-.*'()/]{1,512}$/.test(resultPrefix) || resultPrefix.startsWith('/') || resultPrefix.endsWith('/')) {
+      throw new ValidationError('resultPrefix', `must be 1 to 512 characters of letters, digits and !-_.*'()/, not starting or ending with '/' (got ${JSON.stringify(resultPrefix)})`, this);
+    }
 
     const definition = batchWorkflow(new Construct(this, 'Workflow'), {
       table: caller.table,
@@ -84,6 +123,10 @@ export class TemplatedApiBatch extends Construct {
       retry: caller.retry,
       successStatus: caller.successStatus,
       rateLimited: caller.rateLimitTable !== undefined,
+      // The caller's renderer asks to wait for Retry-After whenever its policy retries.
+      retryAfter: caller.retry.maxAttempts > 0,
+      itemsBucket: props.itemsBucket,
+      results: props.resultBucket ? { bucket: props.resultBucket, prefix: resultPrefix } : undefined,
       maxConcurrency,
       toleratedFailureCount: props.toleratedFailureCount,
       toleratedFailurePercentage: props.toleratedFailurePercentage,
@@ -97,11 +140,13 @@ export class TemplatedApiBatch extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     caller.table.encryptionKey?.grantDecrypt(this.stateMachine);
-    this.acknowledgeDesignFindings(caller);
+    if (props.itemsBucket) this.grantItemsReading(props.itemsBucket);
+    if (props.resultBucket) this.grantResultWriting(props.resultBucket, resultPrefix);
+    this.acknowledgeDesignFindings(caller, props.itemsBucket, props.resultBucket && { bucket: props.resultBucket, prefix: resultPrefix });
   }
 
   // Findings of AwsSolutionsChecks (cdk-nag) that follow from the design, acknowledged where they arise.
-  private acknowledgeDesignFindings(caller: TemplatedApiCaller): void {
+  private acknowledgeDesignFindings(caller: TemplatedApiCaller, itemsBucket?: s3.IBucket, results?: { bucket: s3.IBucket; prefix: string }): void {
     const fn = caller.rendererFunction.node.defaultChild as lambda.CfnFunction;
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
@@ -119,7 +164,58 @@ export class TemplatedApiBatch extends Construct {
         { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${executions}:*]`, reason },
         { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${executions}/*:*]`, reason },
       );
+      if (results) {
+        Validations.of(mapPolicy).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${executions.replace(':execution:', ':mapRun:')}/*]`,
+          reason: 'DescribeMapRun (CountMapRun) on this state machine\'s Map Runs, whose ids are generated at run time.',
+        });
+      }
     }
+    // Buckets the stack owns (an imported bucket has a literal ARN: its findings are left to the user, who knows the bucket).
+    const owned = (bucket?: s3.IBucket) => {
+      const resource = bucket?.node.defaultChild;
+      return resource instanceof CfnResource ? Stack.of(this).getLogicalId(resource) : undefined;
+    };
+    const items = owned(itemsBucket);
+    if (items) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${items}.Arn>/*]`,
+        reason: 'The ItemReader reads the object the execution input names (itemsFrom.key): any key of the items bucket.',
+      });
+    }
+    const written = owned(results?.bucket);
+    if (written) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${written}.Arn>/${results!.prefix}/*]`,
+        reason: 'The ResultWriter writes each Map Run\'s result files under the result prefix, in a folder named by the Map Run id.',
+      });
+    }
+  }
+
+  /** The ItemReader's permission: GetObject on the items bucket (and its key, if any). */
+  private grantItemsReading(bucket: s3.IBucket): void {
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+    bucket.encryptionKey?.grantDecrypt(this.stateMachine);
+  }
+
+  /**
+   * The ResultWriter's and CountMapRun's permissions
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html#resultwriter-iam-policies):
+   * the result objects under the prefix, and DescribeMapRun on this state machine's Map Runs, in
+   * the policy CDK adds for the Distributed Map (after the state machine, whose ARN it names).
+   */
+  private grantResultWriting(bucket: s3.IBucket, prefix: string): void {
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      resources: [bucket.arnForObjects(`${prefix}/*`)],
+    }));
+    bucket.encryptionKey?.grantEncryptDecrypt(this.stateMachine);
+    const mapPolicy = this.stateMachine.node.findChild('DistributedMapPolicy') as iam.Policy;
+    const name = Fn.select(6, Fn.split(':', this.stateMachine.stateMachineArn));
+    mapPolicy.addStatements(new iam.PolicyStatement({
+      actions: ['states:DescribeMapRun'],
+      resources: [Stack.of(this).formatArn({ service: 'states', resource: 'mapRun', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
   }
 
   /**

@@ -11,7 +11,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
 import type * as LocalStepFunctions from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import type { IConstruct } from 'constructs';
-import { allStates, polyfillPromiseWithResolvers, rewriteNegativeTypeTests } from './asl-compat';
+import { allStates, polyfillPromiseWithResolvers, returnEmptyListsForIndefinitePaths, rewriteNegativeTypeTests, rewriteWholeResultPaths } from './asl-compat';
 import { authSecretArns } from './auth-secrets';
 import { CfnTemplate, LOCAL_ACCOUNT, LOCAL_REGION, LocalFunction, LocalStateMachine, LocalTable, readStateMachine } from './cloudformation';
 import { CONTEXT_KEY, ContextObject, type ExecutionIdentity, followStateEvents, redirectContextPaths } from './context-object';
@@ -112,6 +112,7 @@ export class LocalWorkflowRunner {
    */
   public static async fromTemplate(template: CfnTemplate, options: LocalWorkflowRunnerOptions = {}): Promise<LocalWorkflowRunner> {
     polyfillPromiseWithResolvers();
+    returnEmptyListsForIndefinitePaths();
     followStateEvents(StateMachine);
     const machine = readStateMachine(template, options.stateMachineId);
     const dynamoDb = await LocalDynamoDb.start({ endpoint: options.dynamoDbEndpoint });
@@ -152,7 +153,7 @@ export class LocalWorkflowRunner {
     private readonly s3?: LocalS3,
   ) {
     this.captureFunctionLogs = options.captureFunctionLogs ?? true;
-    const definition = redirectContextPaths(rewriteNegativeTypeTests(machine.definition));
+    const definition = redirectContextPaths(rewriteWholeResultPaths(rewriteNegativeTypeTests(machine.definition)));
     for (const [name, state] of allStates(definition)) {
       if (state.Retry && options.retryIntervalMs !== undefined) this.retryIntervalOverrides[name] = options.retryIntervalMs;
       if (state.Type === 'Wait' && options.waitMs !== undefined) this.waitTimeOverrides[name] = options.waitMs;

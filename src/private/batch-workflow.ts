@@ -1,5 +1,7 @@
+import { Aws } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -9,6 +11,10 @@ import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
 import { BatchStateNames as S } from '../templated-api-batch-names';
 import { addRateLimitRetry, addRetry } from './add-retry';
+import { retryAfterLoop } from './retry-after';
+
+/** The Distributed Map's error when more items failed than tolerated. */
+const EXCEED_TOLERATED_FAILURE_THRESHOLD = 'States.ExceedToleratedFailureThreshold';
 
 /** What the batch workflow is built from (the caller's table, renderer and policies). */
 export interface BatchWorkflowSettings {
@@ -17,36 +23,81 @@ export interface BatchWorkflowSettings {
   readonly retry: RetryPolicy;
   readonly successStatus: StatusRange;
   readonly rateLimited: boolean;
+  /** The renderer may ask to wait for the API's Retry-After (RetryAfterWait). */
+  readonly retryAfter: boolean;
   readonly maxConcurrency: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
+  /** Where `itemsFrom` may point (read granted by the construct). */
+  readonly itemsBucket?: s3.IBucket;
+  /** Where the Map writes its results; without it they come back in the output. */
+  readonly results?: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
+
+/** The formats `itemsFrom.format` may name, with the ItemReader of each. */
+const READERS: Record<string, (bucketNamePath: string, key: string) => sfn.IItemReader> = {
+  JSON: (bucketNamePath, key) => new sfn.S3JsonItemReader({ bucketNamePath, key }),
+  JSONL: (bucketNamePath, key) => new sfn.S3JsonLItemReader({ bucketNamePath, key }),
+  CSV: (bucketNamePath, key) => new sfn.S3CsvItemReader({ bucketNamePath, key, csvHeaders: sfn.CsvHeaders.useFirstRow() }),
+};
 
 /**
  * The batch definition (JSONPath, so that it also runs locally):
  *
- *   CountItems → CallItems (Distributed Map, EXPRESS children) → CollectResults → CountResults
- *   → CheckFailures → BatchSucceeded, or BatchFailed (too many failed items)
+ *   CheckInput → items: CallItems (Distributed Map over `$.items`)
+ *              → itemsFrom: CheckItemsFrom → CallItemsFrom JSON | JSONL | CSV (ItemReader)
+ *              → otherwise InvalidBatchInput
  *
- * An item never fails its child execution: the item processor catches every failure and records
- * `{ index, status: FAILED, error, cause, statusCode? }`, so the results keep one entry per item,
- * in item order, in the shape a caller needs to retry exactly the failed ones. The tolerated
- * failure thresholds are checked on those records after the Map (a few transitions per batch,
- * none per item); the Map's own thresholds are the same values and apply to child executions that
- * fail outside the processor (a Lambda service error after retries, a child timeout).
+ * Results in the output (no `results`): every failure of an item becomes a record `{ index,
+ * status: FAILED, error, cause, statusCode? }` and the child succeeds, so the Map's output keeps one
+ * record per item in item order; `CollectResults → CountResults → [ScaleFailures…] →
+ * CheckFailures` count them and check the thresholds (a few transitions per batch, none per item).
+ *
+ * Results in S3 (`results`): a failed item fails its child execution (`FailItem`, with the item's
+ * error and cause), so the Map Run counts it, applies the thresholds itself (its
+ * `States.ExceedToleratedFailureThreshold` becomes BatchFailed), lists it in FAILED_n.json with
+ * its input, and can redrive exactly the failed items; `CountMapRun` (DescribeMapRun) gives the
+ * counts.
  */
 export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.IChainable {
-  const countItems = new sfn.Pass(scope, S.COUNT_ITEMS, {
-    parameters: {
-      'templateName.$': '$.templateName',
-      'method.$': '$.method',
-      'items.$': '$.items',
-      'total.$': 'States.ArrayLength($.items)',
-    },
+  const invalid = (id: string, cause: string) => new sfn.Fail(scope, id, { error: ApiCallerErrors.INVALID_INPUT, cause });
+  const tooManyFailed = new sfn.Fail(scope, S.BATCH_FAILED, {
+    error: ApiCallerErrors.BATCH_FAILURE_THRESHOLD,
+    cause: `More items failed than the batch tolerates (${describeThreshold(s)}).${s.results ? ' The results of the items that ran are in the result bucket.' : ''}`,
   });
+  const afterMap = s.results ? countMapRun(scope) : undefined;
+  const written = (map: sfn.DistributedMap) => {
+    map.addCatch(tooManyFailed, { errors: [EXCEED_TOLERATED_FAILURE_THRESHOLD] });
+    return map.next(afterMap!);
+  };
 
-  const callItems = new sfn.DistributedMap(scope, S.CALL_ITEMS, {
-    itemsPath: '$.items',
+  const check = new sfn.Choice(scope, S.CHECK_INPUT);
+  if (s.itemsBucket === undefined) {
+    check.when(sfn.Condition.isPresent('$.itemsFrom'), invalid(S.INVALID_ITEMS_FROM, 'This batch reads no items from S3: give the TemplatedApiBatch an itemsBucket, or send "items".'));
+  } else {
+    const from = new sfn.Choice(scope, S.CHECK_ITEMS_FROM)
+      .when(sfn.Condition.not(sfn.Condition.and(...['bucket', 'key', 'format'].map((f) => sfn.Condition.isPresent(`$.itemsFrom.${f}`)))),
+        invalid(S.INVALID_ITEMS_FROM, '"itemsFrom" needs "bucket", "key" and "format" (JSON, JSONL or CSV).'))
+      .when(sfn.Condition.not(sfn.Condition.stringEquals('$.itemsFrom.bucket', s.itemsBucket.bucketName)),
+        invalid(S.WRONG_ITEMS_BUCKET, `"itemsFrom.bucket" must be the batch's items bucket, ${s.itemsBucket.bucketName}.`));
+    for (const [format, reader] of Object.entries(READERS)) {
+      const map = callItems(new Construct(scope, `From${format}`), s, ` (${format})`, { itemReader: reader(sfn.JsonPath.stringAt('$.itemsFrom.bucket'), sfn.JsonPath.stringAt('$.itemsFrom.key')) });
+      from.when(sfn.Condition.stringEquals('$.itemsFrom.format', format), written(map));
+    }
+    from.otherwise(invalid(S.UNKNOWN_ITEMS_FORMAT, '"itemsFrom.format" must be JSON, JSONL or CSV.'));
+    check.when(sfn.Condition.isPresent('$.itemsFrom'), from);
+  }
+  const inline = callItems(scope, s, '', { itemsPath: '$.items' });
+  check.when(sfn.Condition.isPresent('$.items'), s.results ? written(inline) : collectResults(scope, s, inline, tooManyFailed));
+  return check.otherwise(invalid(S.INVALID_BATCH_INPUT, 'The batch input needs "templateName", "method" and either "items" (a list of params) or "itemsFrom" ({ "bucket", "key", "format" }).'));
+}
+
+/** The Distributed Map over the items of one source, its processor's state names ending in `suffix`. */
+function callItems(scope: Construct, s: BatchWorkflowSettings, suffix: string,
+  source: { itemsPath?: string; itemReader?: sfn.IItemReader }): sfn.DistributedMap {
+  const props: sfn.DistributedMapProps = {
+    stateName: `${suffix ? S.CALL_ITEMS_FROM : S.CALL_ITEMS}${suffix}`,
+    ...source,
     itemSelector: {
       'index.$': '$$.Map.Item.Index',
       'templateName.$': '$.templateName',
@@ -58,10 +109,45 @@ export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.I
     mapExecutionType: sfn.StateMachineType.EXPRESS,
     toleratedFailureCount: s.toleratedFailureCount,
     toleratedFailurePercentage: s.toleratedFailurePercentage,
-    resultPath: '$.results',
-  });
-  callItems.itemProcessor(itemProcessor(new Construct(scope, 'Item'), s), { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.EXPRESS });
+    resultPath: s.results ? '$' : '$.results',
+  };
+  const map = s.results ? new ResultWritingMap(scope, S.CALL_ITEMS, props, s.results) : new sfn.DistributedMap(scope, S.CALL_ITEMS, props);
+  map.itemProcessor(itemProcessor(new Construct(scope, 'Item'), s, (name) => `${name}${suffix}`),
+    { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.EXPRESS });
+  return map;
+}
 
+/**
+ * A Distributed Map writing its results to S3. CDK renders `resultWriter` or `resultWriterV2`
+ * depending on the app's `@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2` flag, which
+ * a library cannot know, so the ResultWriter (NONE transformation, JSON files) is written here.
+ */
+class ResultWritingMap extends sfn.DistributedMap {
+  constructor(scope: Construct, id: string, props: sfn.DistributedMapProps, private readonly results: { bucket: s3.IBucket; prefix: string }) {
+    super(scope, id, props);
+  }
+
+  public toStateJson(queryLanguage?: sfn.QueryLanguage): object {
+    return {
+      ...super.toStateJson(queryLanguage),
+      ResultWriter: {
+        Resource: `arn:${Aws.PARTITION}:states:::s3:putObject`,
+        Parameters: { Bucket: this.results.bucket.bucketName, Prefix: this.results.prefix },
+      },
+    };
+  }
+}
+
+/** Records-in-the-output mode: counts and thresholds from the records. */
+function collectResults(scope: Construct, s: BatchWorkflowSettings, map: sfn.DistributedMap, tooManyFailed: sfn.Fail): sfn.IChainable {
+  const countItems = new sfn.Pass(scope, S.COUNT_ITEMS, {
+    parameters: {
+      'templateName.$': '$.templateName',
+      'method.$': '$.method',
+      'items.$': '$.items',
+      'total.$': 'States.ArrayLength($.items)',
+    },
+  });
   // JSONPath filters select the records of each status; their lengths are the counts.
   const collect = new sfn.Pass(scope, S.COLLECT_RESULTS, {
     parameters: {
@@ -79,16 +165,11 @@ export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.I
       'results.$': '$.results',
     },
   });
-
   const succeeded = new sfn.Pass(scope, S.BATCH_SUCCEEDED, {
     parameters: { 'succeeded.$': '$.succeeded', 'failed.$': '$.failed', 'results.$': '$.results' },
   });
-  const tooManyFailed = new sfn.Fail(scope, S.BATCH_FAILED, {
-    error: ApiCallerErrors.BATCH_FAILURE_THRESHOLD,
-    cause: `More items failed than the batch tolerates (${describeThreshold(s)}).`,
-  });
 
-  let chain = sfn.Chain.start(countItems).next(callItems).next(collect).next(count);
+  let chain = sfn.Chain.start(countItems).next(map).next(collect).next(count);
   const exceeded: sfn.Condition[] = [];
   if (s.toleratedFailureCount !== undefined) {
     exceeded.push(sfn.Condition.numberGreaterThan('$.failed', s.toleratedFailureCount));
@@ -103,18 +184,51 @@ export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.I
   }
   // Without a threshold no failed item is tolerated, as a Distributed Map's own default.
   if (exceeded.length === 0) exceeded.push(sfn.Condition.numberGreaterThan('$.failed', 0));
-  const check = new sfn.Choice(scope, S.CHECK_FAILURES)
+  return chain.next(new sfn.Choice(scope, S.CHECK_FAILURES)
     .when(exceeded.length === 1 ? exceeded[0] : sfn.Condition.or(...exceeded), tooManyFailed)
-    .otherwise(succeeded);
-  return chain.next(check);
+    .otherwise(succeeded));
 }
 
-/** The call for one item, as the caller's workflow makes it; every failure becomes a record. */
-function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainable {
+/**
+ * Results-in-S3 mode: the Map's output is `{ MapRunArn, ResultWriterDetails }`; DescribeMapRun
+ * counts the items (failed, timed out and aborted children are failed items).
+ */
+function countMapRun(scope: Construct): sfn.IChainable {
+  const describe = new sfn.CustomState(scope, S.COUNT_MAP_RUN, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:sfn:describeMapRun`,
+      Parameters: { 'MapRunArn.$': '$.MapRunArn' },
+      ResultSelector: {
+        'succeeded.$': '$.ItemCounts.Succeeded',
+        'failed.$': 'States.MathAdd(States.MathAdd($.ItemCounts.Failed, $.ItemCounts.TimedOut), $.ItemCounts.Aborted)',
+      },
+      ResultPath: '$.counts',
+      Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' }],
+    },
+  });
+  const written = new sfn.Pass(scope, S.BATCH_SUCCEEDED, {
+    parameters: {
+      'succeeded.$': '$.counts.succeeded',
+      'failed.$': '$.counts.failed',
+      'resultLocation': { 'bucket.$': '$.ResultWriterDetails.Bucket', 'key.$': '$.ResultWriterDetails.Key' },
+    },
+  });
+  return describe.next(written);
+}
+
+/** The call for one item, as the caller's workflow makes it; a failure becomes a record (or fails the child, with `results`). */
+function itemProcessor(scope: Construct, s: BatchWorkflowSettings, name: (base: string) => string): sfn.IChainable {
+  // With results in S3 a failed item fails its child execution, with the record's error and cause.
+  const failChild = s.results ? new sfn.Fail(scope, S.FAIL_ITEM, { stateName: name(S.FAIL_ITEM), errorPath: '$.error', causePath: '$.cause' }) : undefined;
+  const record = (state: sfn.Pass) => (failChild ? state.next(failChild) : state);
   const failed = new sfn.Pass(scope, S.ITEM_FAILED, {
+    stateName: name(S.ITEM_FAILED),
     parameters: { 'index.$': '$.index', 'status': 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
   });
+  const onFailure = record(failed);
   const fetchTemplate = new tasks.DynamoGetItem(scope, S.ITEM_FETCH_TEMPLATE, {
+    stateName: name(S.ITEM_FETCH_TEMPLATE),
     table: s.table,
     key: {
       [TemplateAttribute.NAME]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.templateName')),
@@ -123,9 +237,10 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     resultPath: '$.template',
   });
   addRetry(fetchTemplate, RetryPolicy.FETCH_TEMPLATE_ERRORS, s.retry);
-  fetchTemplate.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  fetchTemplate.addCatch(onFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
   const callApi = new tasks.LambdaInvoke(scope, S.ITEM_CALL_API, {
+    stateName: name(S.ITEM_CALL_API),
     lambdaFunction: s.rendererFunction,
     payload: sfn.TaskInput.fromJsonPathAt(rendererEvent()),
     retryOnServiceExceptions: false,
@@ -134,12 +249,16 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
   });
   if (s.rateLimited) addRateLimitRetry(callApi);
   addRetry(callApi, RetryPolicy.CALL_API_ERRORS, s.retry);
-  callApi.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  // The API's Retry-After is waited for inside the child execution (at most its 5 minutes).
+  if (s.retryAfter) retryAfterLoop(scope, callApi, (base) => name(`Item${base}`));
+  callApi.addCatch(onFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
   const itemSucceeded = new sfn.Pass(scope, S.ITEM_SUCCEEDED, {
+    stateName: name(S.ITEM_SUCCEEDED),
     parameters: { 'index.$': '$.index', 'status': 'SUCCEEDED', 'statusCode.$': '$.response.statusCode' },
   });
   const apiCallFailed = new sfn.Pass(scope, S.ITEM_API_CALL_FAILED, {
+    stateName: name(S.ITEM_API_CALL_FAILED),
     parameters: {
       'index.$': '$.index',
       'status': 'FAILED',
@@ -154,9 +273,9 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings): sfn.IChainab
     : sfn.Condition.and(
       sfn.Condition.numberGreaterThanEquals(status, s.successStatus.low),
       sfn.Condition.numberLessThanEquals(status, s.successStatus.high));
-  return sfn.Chain.start(fetchTemplate).next(callApi).next(new sfn.Choice(scope, S.ITEM_CHECK_STATUS)
+  return sfn.Chain.start(fetchTemplate).next(callApi).next(new sfn.Choice(scope, S.ITEM_CHECK_STATUS, { stateName: name(S.ITEM_CHECK_STATUS) })
     .when(inRange, itemSucceeded)
-    .otherwise(apiCallFailed));
+    .otherwise(record(apiCallFailed)));
 }
 
 

@@ -32,21 +32,27 @@ export function retryAfterEnvironment(
  * error's Cause (a JSON string, so one StringToJson each), a Wait state waits, and the call runs
  * again. Costs 3 state transitions per wait besides the call itself; none on the happy path.
  * The attempt travels in the state because re-entering the call restarts `$$.State.RetryCount`.
+ * `stateName` names the loop's states where the workflow has several loops (the batch's processors).
  */
-export function retryAfterLoop(scope: Construct, call: sfn.TaskStateBase | sfn.Parallel): void {
+export function retryAfterLoop(scope: Construct, call: sfn.TaskStateBase | sfn.Parallel, stateName = (name: string) => name): void {
   const path = WorkflowPaths.RETRY_AFTER;
   const read = new sfn.Pass(scope, S.READ_RETRY_AFTER, {
+    stateName: stateName(S.READ_RETRY_AFTER),
     parameters: { 'error.$': `States.StringToJson(${path}.Cause)` },
     resultPath: path,
   });
   const words = `States.StringSplit(${path}.error.errorMessage, ' ')`;
   const record = new sfn.Pass(scope, S.RECORD_RETRY_AFTER, {
+    stateName: stateName(S.RECORD_RETRY_AFTER),
     parameters: {
       [`${RetryAfterField.SECONDS}.$`]: `States.StringToJson(States.ArrayGetItem(${words}, 2))`,
       [`${RetryAfterField.ATTEMPT}.$`]: `States.StringToJson(States.ArrayGetItem(${words}, 5))`,
     },
     resultPath: path,
   });
-  const wait = new sfn.Wait(scope, S.WAIT_RETRY_AFTER, { time: sfn.WaitTime.secondsPath(`${path}.${RetryAfterField.SECONDS}`) });
+  const wait = new sfn.Wait(scope, S.WAIT_RETRY_AFTER, {
+    stateName: stateName(S.WAIT_RETRY_AFTER),
+    time: sfn.WaitTime.secondsPath(`${path}.${RetryAfterField.SECONDS}`),
+  });
   call.addCatch(read.next(record).next(wait).next(call), { errors: [ApiCallerErrors.RETRY_AFTER_WAIT], resultPath: path });
 }

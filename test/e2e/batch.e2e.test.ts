@@ -14,10 +14,17 @@ import { ApiTemplate, HttpMethod, RetryPolicy, TemplatedApiBatch, TemplatedApiCa
 let inFlight = 0;
 let mostInFlight = 0;
 const received: number[] = [];
-// Item n answers: 404 when n % 10 === 3, 500 (retryable, retried, then kept) when n % 25 === 7, else 200.
+// Item n answers: 404 when n % 10 === 3, 500 (retryable, retried, then kept) when n % 25 === 7, else 200;
+// n ≥ 1000 first answers 503 with Retry-After: 1, then 200.
+const askedToWait = new Set<number>();
 const api = http.createServer((req, res) => {
   const n = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('n'));
   received.push(n);
+  if (n >= 1000 && !askedToWait.has(n)) {
+    askedToWait.add(n);
+    res.writeHead(503, { 'retry-after': '1' }).end();
+    return;
+  }
   inFlight++;
   mostInFlight = Math.max(mostInFlight, inFlight);
   setTimeout(() => {
@@ -104,6 +111,27 @@ test('more failed items than tolerated: BatchFailureThresholdExceeded (percentag
     await count.close();
   }
 }, 180_000);
+
+// The API's Retry-After is waited for inside the item's child execution, as the caller's workflow does.
+test('a 503 with Retry-After inside a batch item: the item waits in its child execution, then succeeds', async () => {
+  const runner = await batchRunner(origin, {});
+  try {
+    const started = Date.now();
+    const result = await runner.execute({ templateName: 'notify', method: 'POST', items: [{ n: 1000 }, { n: 1 }] });
+    expect(result.cause).toBeUndefined();
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { succeeded: 2, failed: 0 } });
+    expect(received).toEqual(expect.arrayContaining([1000, 1000, 1]));
+    const child = result.mapRuns![0].childExecutions[0];
+    expect(child.states.map((state) => state.name)).toEqual([
+      'ItemFetchTemplate', 'ItemCallApi', 'ItemReadRetryAfter', 'ItemRecordRetryAfter', 'ItemWaitRetryAfter', 'ItemCallApi', 'ItemCheckStatus', 'ItemSucceeded',
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    // Each item ran as a child execution of its own.
+    expect(new Set(result.mapRuns![0].childExecutions.map((c) => c.executionArn)).size).toBe(2);
+  } finally {
+    await runner.close();
+  }
+}, 60_000);
 
 test('maxConcurrency 1 calls the items one after another', async () => {
   const runner = await batchRunner(origin, { toleratedFailureCount: 100 }, 1);
