@@ -95,10 +95,16 @@ export async function handler(event: RendererEvent, context?: LambdaContext): Pr
     const first = response;
     const timeoutMs = () => callTimeout(item!, config, context);
     // Response templates are loaded only for templates that have them.
+    // Each further page is a call to the API too: under a rate limit it takes its own slot.
+    const rateLimit = item.rateLimit;
+    const sendPage: typeof send = rateLimit === undefined ? send : async (page) => {
+      rateLimitWaitMs = (rateLimitWaitMs ?? 0) + (await takeToken(item!, rateLimit, config.rateLimitTable)).waitedMs;
+      return send(page);
+    };
     const processed = item.response !== undefined || item.pagination !== undefined
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       ? await (require('./response/process-response') as typeof import('./response/process-response')).processResponse(item, templateContext, first, {
-        request, config, timeoutMs, send,
+        request, config, timeoutMs, send: sendPage,
       })
       : { statusCode: first.statusCode, headers: first.headers, body: first.bodyLocation === undefined ? decodeBody(first) : null };
     // The response lands in the execution's output and history: an API echoing a secret back

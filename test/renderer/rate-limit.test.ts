@@ -131,6 +131,27 @@ test('the happy path is one UpdateItem (idle and saturated alike); its latency o
   process.stderr.write(`rate limit token on dynalite: median ${sorted[20].toFixed(2)} ms, p90 ${sorted[36].toFixed(2)} ms\n`);
 });
 
+test('every page of a paginated call takes its own slot: 6 pages at 2/s (burst 1) take over 2 s, never 3 in a second', async () => {
+  const pages: number[] = [];
+  const paged = await startHttpServer((request, response) => {
+    const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
+    pages.push(Date.now());
+    json(200, { data: [page], next: page < 6 ? `/p?page=${page + 1}` : null })(request, response);
+  });
+  try {
+    const started = Date.now();
+    const item = { ...getItemOutput({ PK: 'paged', SK: 'GET', url: `${paged.url}/p` }).Item, rateLimit: { M: numbers({ perSecond: 2 }) } };
+    const pagination = { M: { items: { S: '{{ response.body.data | tojson }}' }, next: { S: '{{ response.body.next or "" }}' } } };
+    const result = await handler({ template: { Item: { ...item, pagination } }, params: {} });
+    expect(result.body).toEqual({ items: [1, 2, 3, 4, 5, 6], pages: 6, truncated: false });
+    expect(pages).toHaveLength(6);
+    expect(busiestSecond(pages)).toBeLessThanOrEqual(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  } finally {
+    await paged.close();
+  }
+}, 30_000);
+
 test('no slot within the wait the renderer allows: RateLimitedError, and the bucket is left as it was', async () => {
   await callWithRetries('slow', { perSecond: 0.5 });
   const before = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: 'slow' }, SK: { S: 'GET' } } }));
