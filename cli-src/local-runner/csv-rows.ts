@@ -9,15 +9,19 @@ export function csvRows(text: string, delimiter = ','): string[][] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  // Whether the line held anything at all (`""` is a row of one empty field, not a blank line).
+  let content = false;
   let i = 0;
   const endRow = () => {
     row.push(field);
-    if (!(row.length === 1 && row[0] === '')) rows.push(row);
+    if (content) rows.push(row);
     row = [];
     field = '';
+    content = false;
   };
   while (i < text.length) {
     const c = text[i];
+    if (!(c === '\n' || (c === '\r' && text[i + 1] === '\n')) || quoted) content = true;
     if (c === '\\') {
       // Escaped: the next character is literal; a backslash before anything else is removed.
       if (i + 1 < text.length) field += text[i + 1];
@@ -52,6 +56,6 @@ export function csvRows(text: string, delimiter = ','): string[][] {
     }
   }
   if (quoted) throw new Error('a quoted field is not closed');
-  if (field !== '' || row.length > 0) endRow();
+  if (content) endRow();
   return rows;
 }

@@ -9,6 +9,7 @@
 // MR  = https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html
 // DMR = https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html
 // CTX = https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+import fc from 'fast-check';
 import { type CfnTemplate, LocalWorkflowRunner } from '../../../cli-src/local-runner';
 import { csvRows } from '../../../cli-src/local-runner/csv-rows';
 
@@ -401,6 +402,29 @@ describe('ResultWriter and DescribeMapRun', () => {
       expect(result).toMatchObject({ status: 'FAILED', error: 'Sfn.ResourceNotFoundException' });
     });
   });
+});
+
+// Generated rows of fields made of every character CSV treats specially (delimiters, quotes,
+// backslashes, CR, LF, spaces) written as CSV with each of the documented escapes (quoting with
+// doubled quotes, backslashes), read back exactly (CSV).
+test('csvRows reads back any rows written with quotes or backslash escapes, for every delimiter', () => {
+  const delimiters = [',', '|', ';', '\t', ' '];
+  const field = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ',', '|', ';', '\t', ' ', '"', '\\', '\n', '\r', 'é', '✓') });
+  fc.assert(fc.property(
+    fc.constantFrom(...delimiters),
+    fc.array(fc.array(fc.tuple(field, fc.boolean()), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+    fc.constantFrom('\n', '\r\n'),
+    fc.boolean(),
+    (delimiter, rows, lineBreak, finalBreak) => {
+      const write = ([value, quote]: [string, boolean]) => (quote || /[\r\n]/.test(value)
+        ? `"${value.replace(/\\/g, '\\\\').replace(/"/g, '""')}"`
+        : value.replace(/[\\"]/g, (c) => `\\${c}`).split(delimiter).join(`\\${delimiter}`));
+      const text = rows.map((row) => row.map(write).join(delimiter)).join(lineBreak) + (finalBreak ? lineBreak : '');
+      // A row of one empty unquoted field is a blank line: no row.
+      const expected = rows.map((row) => row.map(([value]) => value)).filter((row, i) => !(row.length === 1 && row[0] === '' && !rows[i][0][1]));
+      expect(csvRows(text, delimiter)).toEqual(expected);
+    },
+  ), { numRuns: 2000 });
 });
 
 test('csvRows: a quoted field may hold CRLF; a trailing line break adds no row', () => {
