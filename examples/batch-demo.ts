@@ -1,10 +1,12 @@
-// The demo's batch: a TemplatedApiBatch of 50 items through a template limited to 10 calls a
-// second, run locally from its synthesized definition against a partner stand-in on 127.0.0.1.
-// Prints the outcome, the rate the partner saw and the metrics summary; returns the number of
-// unexpected outcomes.
+// The demo's batches: a TemplatedApiBatch of 50 items through a template limited to 10 calls a
+// second, run locally from its synthesized definition against a partner stand-in on 127.0.0.1,
+// then the same template over 20 customers read from a CSV object in S3, with the results
+// written to S3 (the local S3). Prints the outcomes, the rate the partner saw and the metrics
+// summary; returns the number of unexpected outcomes.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as cdk from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
 import { formatCallSummary, summarizeCalls } from '../cli-src/local-runner/metrics-summary';
 import { ApiTemplate, HttpMethod, TemplatedApiBatch, TemplatedApiCaller } from '../src';
@@ -36,6 +38,13 @@ export async function runBatchDemo(): Promise<number> {
     })],
   });
   const batch = new TemplatedApiBatch(stack, 'Batch', { caller, maxConcurrency: 10, toleratedFailurePercentage: 5 });
+  // The same calls for a list kept in S3, the results written there.
+  const fromS3 = new TemplatedApiBatch(stack, 'BatchFromS3', {
+    caller,
+    toleratedFailurePercentage: 5,
+    itemsBucket: new s3.Bucket(stack, 'Items', { bucketName: 'example-batch-items' }),
+    resultBucket: new s3.Bucket(stack, 'Results', { bucketName: 'example-batch-results' }),
+  });
   const runner = await LocalWorkflowRunner.fromConstruct(batch);
   try {
     const items = Array.from({ length: ITEMS }, (_, i) => ({ customerId: `c-${i}`, message: 'Your order shipped' }));
@@ -61,10 +70,39 @@ export async function runBatchDemo(): Promise<number> {
       busiest > PER_SECOND + 1 && `${busiest} calls in one second, more than ${PER_SECOND} + burst 1`,
     ].filter(Boolean);
     console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
-    return problems.length;
+    return problems.length + await runS3Batch(fromS3);
   } finally {
     await runner.close();
     partner.closeAllConnections();
     partner.close();
+  }
+}
+
+/** 20 customers from a CSV object in the items bucket; the results land in the result bucket. */
+async function runS3Batch(batch: TemplatedApiBatch): Promise<number> {
+  const runner = await LocalWorkflowRunner.fromConstruct(batch);
+  try {
+    const csv = ['customerId,message', ...Array.from({ length: 20 }, (_, i) => `c-${i},"Your order shipped, thank you"`)].join('\n') + '\n';
+    await runner.putObject('example-batch-items', 'customers.csv', csv);
+    console.log('▶ The same template for 20 customers read from s3://example-batch-items/customers.csv (itemsFrom, CSV), results to S3 (resultBucket)');
+    const record = await runner.execute({ templateName: 'notify-customer', method: 'POST', itemsFrom: { bucket: 'example-batch-items', key: 'customers.csv', format: 'CSV' } });
+    const output = record.output as { succeeded: number; failed: number; resultLocation: { bucket: string; key: string } } | undefined;
+    console.log(`  ${record.status}: ${output?.succeeded} succeeded, ${output?.failed} failed; results: s3://${output?.resultLocation.bucket}/${output?.resultLocation.key}`);
+    const manifest = output && JSON.parse(await runner.getObject(output.resultLocation.bucket, output.resultLocation.key));
+    const failed: Array<{ Input: string; Error: string; Cause: string }> = [];
+    for (const file of manifest?.ResultFiles.FAILED ?? []) failed.push(...JSON.parse(await runner.getObject(manifest.DestinationBucket, file.Key)));
+    for (const entry of failed) {
+      const input = JSON.parse(entry.Input);
+      console.log(`  FAILED_0.json: item #${input.index} ${JSON.stringify(input.params)} → ${entry.Error}: ${entry.Cause}`);
+    }
+    const problems = [
+      record.status !== 'SUCCEEDED' && `status ${record.status} (${record.error}), expected SUCCEEDED`,
+      (output?.succeeded !== 19 || output?.failed !== 1) && `${output?.succeeded} succeeded and ${output?.failed} failed, expected 19 and 1`,
+      (failed.length !== 1 || JSON.parse(failed[0].Input).params.customerId !== 'c-13') && 'FAILED_0.json should list customer c-13',
+    ].filter(Boolean);
+    console.log(problems.length === 0 ? '  ✔ as expected\n' : `  ✘ ${problems.join('; ')}\n`);
+    return problems.length;
+  } finally {
+    await runner.close();
   }
 }

@@ -129,9 +129,9 @@ async function main(): Promise<number> {
   }
   // A response too large for the state, offloaded to S3 (examples/large-response-demo.ts).
   failures += await runLargeResponseDemo();
-  // At scale: a batch through a rate-limited template (examples/batch-demo.ts).
+  // At scale: batches through a rate-limited template, inline and from S3 (examples/batch-demo.ts).
   failures += await runBatchDemo();
-  const executions = SCENARIOS.length + 2; // and the large response and the batch
+  const executions = SCENARIOS.length + 3; // and the large response and the two batches
   console.log(failures === 0
     ? `All ${executions} executions ended as expected.`
     : `${failures} of ${executions} executions did not end as expected.`);
