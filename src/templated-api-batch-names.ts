@@ -5,11 +5,11 @@
  * item processor included, as Step Functions requires).
  */
 export class BatchStateNames {
-  /** Choice on the input: `items`, `itemsFrom`, or neither (`InvalidBatchInput`). */
+  /** Choice on the input: `templateName` and `method`, then `items` or `itemsFrom` (else `InvalidBatchInput`). */
   public static readonly CHECK_INPUT = 'CheckInput';
   /** Choice on `itemsFrom`: its fields, its bucket, its format. */
   public static readonly CHECK_ITEMS_FROM = 'CheckItemsFrom';
-  /** Fail state (`InvalidInput`): neither `items` nor `itemsFrom`. */
+  /** Fail state (`InvalidInput`): no string `templateName` or `method`, or not exactly one of `items` and `itemsFrom`. */
   public static readonly INVALID_BATCH_INPUT = 'InvalidBatchInput';
   /** Fail state (`InvalidInput`): `itemsFrom` lacks a field, or the batch has no items bucket. */
   public static readonly INVALID_ITEMS_FROM = 'InvalidItemsFrom';

@@ -71,7 +71,13 @@ export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.I
     return map.next(afterMap!);
   };
 
-  const check = new sfn.Choice(scope, S.CHECK_INPUT);
+  const invalidInput = invalid(S.INVALID_BATCH_INPUT,
+    'The batch input needs the strings "templateName" and "method", and either "items" (a list of params) or "itemsFrom" ({ "bucket", "key", "format" }), not both.');
+  // IsPresent first: a type test on a missing field would be a States.Runtime error.
+  const present = (field: string) => sfn.Condition.and(sfn.Condition.isPresent(`$.${field}`), sfn.Condition.isString(`$.${field}`));
+  const check = new sfn.Choice(scope, S.CHECK_INPUT)
+    .when(sfn.Condition.not(sfn.Condition.and(present('templateName'), present('method'))), invalidInput)
+    .when(sfn.Condition.and(sfn.Condition.isPresent('$.items'), sfn.Condition.isPresent('$.itemsFrom')), invalidInput);
   if (s.itemsBucket === undefined) {
     check.when(sfn.Condition.isPresent('$.itemsFrom'), invalid(S.INVALID_ITEMS_FROM, 'This batch reads no items from S3: give the TemplatedApiBatch an itemsBucket, or send "items".'));
   } else {
@@ -89,7 +95,7 @@ export function batchWorkflow(scope: Construct, s: BatchWorkflowSettings): sfn.I
   }
   const inline = callItems(scope, s, '', { itemsPath: '$.items' });
   check.when(sfn.Condition.isPresent('$.items'), s.results ? written(inline) : collectResults(scope, s, inline, tooManyFailed));
-  return check.otherwise(invalid(S.INVALID_BATCH_INPUT, 'The batch input needs "templateName", "method" and either "items" (a list of params) or "itemsFrom" ({ "bucket", "key", "format" }).'));
+  return check.otherwise(invalidInput);
 }
 
 /** The Distributed Map over the items of one source, its processor's state names ending in `suffix`. */

@@ -126,6 +126,9 @@ test('more failed items than tolerated: BatchFailureThresholdExceeded, from the 
 
 test.each([
   ['no items', { templateName: 'notify', method: 'POST' }, 'InvalidBatchInput'],
+  ['no method', { templateName: 'notify', items: [] }, 'InvalidBatchInput'],
+  ['a method that is not a string', { templateName: 'notify', method: 5, items: [] }, 'InvalidBatchInput'],
+  ['both items and itemsFrom', { templateName: 'notify', method: 'POST', items: [], itemsFrom: { bucket: ITEMS_BUCKET, key: 'k', format: 'CSV' } }, 'InvalidBatchInput'],
   ['itemsFrom without a key', { templateName: 'notify', method: 'POST', itemsFrom: { bucket: ITEMS_BUCKET, format: 'CSV' } }, 'InvalidItemsFrom'],
   ['another bucket', { templateName: 'notify', method: 'POST', itemsFrom: { bucket: 'elsewhere', key: 'k', format: 'CSV' } }, 'WrongItemsBucket'],
   ['an unknown format', { templateName: 'notify', method: 'POST', itemsFrom: { bucket: ITEMS_BUCKET, key: 'k', format: 'XML' } }, 'UnknownItemsFormat'],
