@@ -2,23 +2,18 @@
 // calling a template limited to 5 calls a second. The renderer takes tokens from the bucket in
 // the local DynamoDB; RateLimitedError is retried by the workflow's own Retry (intervals as
 // defined, full jitter). The server sees no one-second window above perSecond + burst.
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, Stack } from 'aws-cdk-lib';
+import { type ArrivalRecorder, startArrivalRecorder } from './arrival-recorder';
 import { LocalWorkflowRunner } from '../../cli-src/local-runner';
 import { ApiTemplate, HttpMethod, TemplatedApiCaller } from '../../src';
 
 let runner: LocalWorkflowRunner;
-/** When each request reached the partner API. */
-const arrivals: number[] = [];
-const api = http.createServer((_req, res) => {
-  arrivals.push(Date.now());
-  res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-});
+/** The partner API, in a process of its own: it sees requests when they arrive. */
+let api: ArrivalRecorder;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  api = await startArrivalRecorder();
+  const origin = api.origin;
   const stack = new Stack(new App(), 'RateLimited');
   const caller = new TemplatedApiCaller(stack, 'Caller', {
     allowPrivateNetworks: true,
@@ -29,8 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.close();
-  api.closeAllConnections();
-  api.close();
+  api?.close();
 });
 
 test('50 concurrent executions of a template limited to 5/s: all succeed, no one-second window above 6 calls on the server', async () => {
@@ -38,6 +32,7 @@ test('50 concurrent executions of a template limited to 5/s: all succeed, no one
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
     runner.execute({ templateName: 'partner', method: 'GET', params: { i } })));
   expect(results.map((r) => r.status)).toEqual(Array(50).fill('SUCCEEDED'));
+  const arrivals = await api.arrivals();
   expect(arrivals).toHaveLength(50);
   const sorted = [...arrivals].sort((a, b) => a - b);
   let busiest = 0;

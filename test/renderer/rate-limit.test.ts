@@ -4,18 +4,21 @@
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { getItemOutput } from './helpers/items';
 import { captureLogs, type CapturedLogs } from './helpers/logs';
-import { json, startHttpServer, type TestServer } from './helpers/servers';
 import { LocalDynamoDb } from '../../cli-src/local-runner/local-dynamodb';
 import { closeHttpAgent, handler, resetRendererConfig } from '../../lambda-src/renderer/index';
 import { resetRateLimiter, takeToken } from '../../lambda-src/renderer/rate-limit';
+import { type ArrivalRecorder, startArrivalRecorder } from '../e2e/arrival-recorder';
 
 const TABLE = 'rate-limits';
 const VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RATE_LIMIT_TABLE', 'ALLOW_PRIVATE_NETWORKS'];
 
 let db: LocalDynamoDb;
-let api: TestServer;
+/** The API, in a process of its own (see arrival-recorder.ts). */
+let api: ArrivalRecorder;
 let logs: CapturedLogs;
-const arrivals: number[] = [];
+let testStarted = 0;
+/** When this test's requests reached the API. */
+const arrivals = async () => (await api.arrivals()).filter((t) => t >= testStarted);
 
 beforeAll(async () => {
   db = await LocalDynamoDb.start();
@@ -25,10 +28,7 @@ beforeAll(async () => {
     AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
     BillingMode: 'PAY_PER_REQUEST',
   }));
-  api = await startHttpServer((request, response) => {
-    arrivals.push(Date.now());
-    json(200, { ok: true })(request, response);
-  });
+  api = await startArrivalRecorder();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     AWS_REGION: 'local-1',
@@ -47,11 +47,12 @@ afterAll(async () => {
   for (const name of VARIABLES) delete process.env[name];
   resetRendererConfig();
   resetRateLimiter();
-  await Promise.all([api.close(), closeHttpAgent(), db.close()]);
+  api.close();
+  await Promise.all([closeHttpAgent(), db.close()]);
 });
 
 beforeEach(() => {
-  arrivals.length = 0;
+  testStarted = Date.now();
 });
 
 /** Most calls in any one-second window (sliding, starting at each arrival). */
@@ -69,7 +70,7 @@ function busiestSecond(times: readonly number[]): number {
 async function callWithRetries(name: string, rateLimit: object): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await handler({ template: { Item: { ...getItemOutput({ PK: name, SK: 'GET', url: `${api.url}/x` }).Item, rateLimit: { M: numbers(rateLimit) } } }, params: {} });
+      await handler({ template: { Item: { ...getItemOutput({ PK: name, SK: 'GET', url: `${api.origin}/x` }).Item, rateLimit: { M: numbers(rateLimit) } } }, params: {} });
       return;
     } catch (error) {
       if ((error as Error).name !== 'RateLimitedError' || attempt > 30) throw error;
@@ -86,9 +87,10 @@ test('50 concurrent calls of a template limited to 5/s: no one-second window abo
   const started = Date.now();
   await Promise.all(Array.from({ length: 50 }, () => callWithRetries('limited-5', { perSecond: 5 })));
   const seconds = (Date.now() - started) / 1000;
-  expect(arrivals).toHaveLength(50);
-  const busiest = busiestSecond(arrivals);
-  const achieved = (arrivals.length - 1) / ((Math.max(...arrivals) - Math.min(...arrivals)) / 1000);
+  const times = await arrivals();
+  expect(times).toHaveLength(50);
+  const busiest = busiestSecond(times);
+  const achieved = (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
   process.stderr.write(`rate limit 5/s burst 1: 50 calls in ${seconds.toFixed(1)} s, achieved ${achieved.toFixed(2)}/s, busiest second ${busiest}\n`);
   expect(busiest).toBeLessThanOrEqual(6);
   // The limiter lets calls through at its rate, not far below it.
@@ -97,8 +99,9 @@ test('50 concurrent calls of a template limited to 5/s: no one-second window abo
 
 test('a burst lets that many calls through at once after a quiet period, then the rate holds', async () => {
   await Promise.all(Array.from({ length: 12 }, () => callWithRetries('burst-4', { perSecond: 4, burst: 4 })));
-  expect(arrivals).toHaveLength(12);
-  expect(busiestSecond(arrivals)).toBeLessThanOrEqual(8);
+  const times = await arrivals();
+  expect(times).toHaveLength(12);
+  expect(busiestSecond(times)).toBeLessThanOrEqual(8);
   // The bucket itself: after a quiet period four tokens are there at once, the fifth is a slot ahead.
   const waits: number[] = [];
   const item = { name: 'burst-direct', method: 'GET', url: '', headers: [] };
@@ -132,45 +135,36 @@ test('the happy path is one UpdateItem (idle and saturated alike); its latency o
 });
 
 test('every page of a paginated call takes its own slot: 6 pages at 2/s (burst 1) take over 2 s, never 3 in a second', async () => {
-  const pages: number[] = [];
-  const paged = await startHttpServer((request, response) => {
-    const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
-    pages.push(Date.now());
-    json(200, { data: [page], next: page < 6 ? `/p?page=${page + 1}` : null })(request, response);
-  });
-  try {
-    const started = Date.now();
-    const item = { ...getItemOutput({ PK: 'paged', SK: 'GET', url: `${paged.url}/p` }).Item, rateLimit: { M: numbers({ perSecond: 2 }) } };
-    const pagination = { M: { items: { S: '{{ response.body.data | tojson }}' }, next: { S: '{{ response.body.next or "" }}' } } };
-    const result = await handler({ template: { Item: { ...item, pagination } }, params: {} });
-    expect(result.body).toEqual({ items: [1, 2, 3, 4, 5, 6], pages: 6, truncated: false });
-    expect(pages).toHaveLength(6);
-    expect(busiestSecond(pages)).toBeLessThanOrEqual(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-  } finally {
-    await paged.close();
-  }
+  const started = Date.now();
+  const item = { ...getItemOutput({ PK: 'paged', SK: 'GET', url: `${api.origin}/pages/1/6` }).Item, rateLimit: { M: numbers({ perSecond: 2 }) } };
+  const pagination = { M: { items: { S: '{{ response.body.data | tojson }}' }, next: { S: '{{ response.body.next or "" }}' } } };
+  const result = await handler({ template: { Item: { ...item, pagination } }, params: {} });
+  expect(result.body).toEqual({ items: [1, 2, 3, 4, 5, 6], pages: 6, truncated: false });
+  const pages = await arrivals();
+  expect(pages).toHaveLength(6);
+  expect(busiestSecond(pages)).toBeLessThanOrEqual(3);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
 }, 30_000);
 
 test('no slot within the wait the renderer allows: RateLimitedError, and the bucket is left as it was', async () => {
   await callWithRetries('slow', { perSecond: 0.5 });
   const before = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: 'slow' }, SK: { S: 'GET' } } }));
-  await expect(handler({ template: { Item: { ...getItemOutput({ PK: 'slow', SK: 'GET', url: `${api.url}/x` }).Item, rateLimit: { M: numbers({ perSecond: 0.5 }) } } }, params: {} }))
+  await expect(handler({ template: { Item: { ...getItemOutput({ PK: 'slow', SK: 'GET', url: `${api.origin}/x` }).Item, rateLimit: { M: numbers({ perSecond: 0.5 }) } } }, params: {} }))
     .rejects.toMatchObject({ name: 'RateLimitedError', message: expect.stringContaining('0.5/s') });
   const after = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: 'slow' }, SK: { S: 'GET' } } }));
   expect(after.Item?.tat).toEqual(before.Item?.tat);
   // The bucket expires an hour after its last use (DynamoDB TTL).
   expect(Number(after.Item?.expiresAt.N)).toBeGreaterThan(Date.now() / 1000 + 3500);
-  expect(arrivals).toHaveLength(1);
+  expect(await arrivals()).toHaveLength(1);
 });
 
 test('a template without a rate limit makes no DynamoDB request (the endpoint may be unreachable)', async () => {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:1';
   resetRateLimiter();
   try {
-    await expect(handler({ template: getItemOutput({ SK: 'GET', url: `${api.url}/free` }), params: {} })).resolves.toMatchObject({ statusCode: 200 });
+    await expect(handler({ template: getItemOutput({ SK: 'GET', url: `${api.origin}/free` }), params: {} })).resolves.toMatchObject({ statusCode: 200 });
     // The same with a rate limit does reach DynamoDB, and fails: the test can tell the two apart.
-    await expect(handler({ template: { Item: { ...getItemOutput({ SK: 'GET', url: `${api.url}/x` }).Item, rateLimit: { M: numbers({ perSecond: 1 }) } } }, params: {} }))
+    await expect(handler({ template: { Item: { ...getItemOutput({ SK: 'GET', url: `${api.origin}/x` }).Item, rateLimit: { M: numbers({ perSecond: 1 }) } } }, params: {} }))
       .rejects.toMatchObject({ name: 'RendererConfigurationError' });
   } finally {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;
@@ -182,9 +176,9 @@ test('a rate limit without the table: RendererConfigurationError naming the temp
   delete process.env.RATE_LIMIT_TABLE;
   resetRendererConfig();
   try {
-    await expect(handler({ template: { Item: { ...getItemOutput({ PK: 'no-table', SK: 'GET', url: `${api.url}/x` }).Item, rateLimit: { M: numbers({ perSecond: 1 }) } } }, params: {} }))
+    await expect(handler({ template: { Item: { ...getItemOutput({ PK: 'no-table', SK: 'GET', url: `${api.origin}/x` }).Item, rateLimit: { M: numbers({ perSecond: 1 }) } } }, params: {} }))
       .rejects.toMatchObject({ name: 'RendererConfigurationError', message: expect.stringMatching(/'no-table' GET sets a rate limit.*rateLimits: true/) });
-    expect(arrivals).toHaveLength(0);
+    expect(await arrivals()).toHaveLength(0);
   } finally {
     process.env.RATE_LIMIT_TABLE = TABLE;
     resetRendererConfig();
