@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,9 @@ import { batchWorkflow } from './private/batch-workflow';
 import { checkInteger, checkWholeSeconds } from './private/checks';
 import { ValidationError } from './private/validation-error';
 import { TemplatedApiCaller } from './templated-api-caller';
+
+/** The longest wait an EXPRESS execution (5 minutes at most) can hold, with its call around it. */
+const EXPRESS_CHILD_WAIT_SECONDS = 299;
 
 /**
  * Props of `TemplatedApiBatch`.
@@ -117,6 +120,12 @@ export class TemplatedApiBatch extends Construct {
       throw new ValidationError('resultPrefix', `must be 1 to 512 characters of letters, digits and !-_.*'()/, not starting or ending with '/' (got ${JSON.stringify(resultPrefix)})`, this);
     }
 
+    // An item's Retry-After wait happens inside its EXPRESS child execution, which ends at 5 minutes.
+    if (caller.retry.maxAttempts > 0 && caller.maxRetryAfter.toSeconds() > EXPRESS_CHILD_WAIT_SECONDS) {
+      Annotations.of(this).addWarningV2('templated-api-caller:batch-retry-after-exceeds-express',
+        `The caller's maxRetryAfter (${caller.maxRetryAfter.toHumanString()}) is longer than an item's EXPRESS child execution can wait `
+        + `(${EXPRESS_CHILD_WAIT_SECONDS} s): an item asked to wait longer ends in States.Timeout. Lower maxRetryAfter to use the caller in a batch.`);
+    }
     const definition = batchWorkflow(new Construct(this, 'Workflow'), {
       table: caller.table,
       rendererFunction: caller.rendererFunction,

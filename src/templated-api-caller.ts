@@ -345,6 +345,8 @@ export class TemplatedApiCaller extends Construct {
   public readonly retry: RetryPolicy;
   /** The statuses that end in success (also used by `TemplatedApiBatch`). */
   public readonly successStatus: StatusRange;
+  /** The longest Retry-After the workflow waits for (also used by `TemplatedApiBatch`). */
+  public readonly maxRetryAfter: Duration;
 
   /** The templates added so far, by `'name' METHOD`. */
   private readonly seededTemplates = new Map<string, ApiTemplate>();
@@ -436,6 +438,7 @@ export class TemplatedApiCaller extends Construct {
     }
 
     const retryAfter = retryAfterEnvironment(this, this.rendererFunction, props.maxRetryAfter, retry, express);
+    this.maxRetryAfter = props.maxRetryAfter ?? Duration.seconds(RendererDefaults.MAX_RETRY_AFTER_SECONDS);
     if (props.largeResponses) configureLargeResponses(this, this.rendererFunction, props.largeResponses, props.maxResponseSize !== undefined);
 
     const definition = apiCallWorkflow(new Construct(this, 'Workflow'), {

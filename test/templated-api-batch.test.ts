@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -95,6 +95,17 @@ test.each([
   [(st: Stack) => ({ resultBucket: new s3.Bucket(st, 'R'), resultPrefix: 'sp ace' }), /resultPrefix/],
 ])('refused bucket settings %#', (props, message) => {
   expect(() => build(props as any)).toThrow(message);
+});
+
+test('a caller whose maxRetryAfter is longer than an EXPRESS child can wait: a synth warning naming it; none by default', () => {
+  const warnings = (maxRetryAfter?: Duration) => {
+    const stack = new Stack(new App(), 'W');
+    const caller = new TemplatedApiCaller(stack, 'Caller', { templates: [template], maxRetryAfter });
+    new TemplatedApiBatch(stack, 'Batch', { caller });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('maxRetryAfter')).map((w) => String(w.entry.data));
+  };
+  expect(warnings()).toEqual([]);
+  expect(warnings(Duration.minutes(10))).toEqual([expect.stringContaining("The caller's maxRetryAfter (10 minutes) is longer than an item's EXPRESS child execution can wait (299 s)")]);
 });
 
 test('grantStartExecution', () => {
