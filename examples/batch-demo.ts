@@ -3,10 +3,9 @@
 // then the same template over 20 customers read from a CSV object in S3, with the results
 // written to S3 (the local S3). Prints the outcomes, the rate the partner saw and the metrics
 // summary; returns the number of unexpected outcomes.
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { startArrivalRecorder } from './arrival-recorder';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
 import { formatCallSummary, summarizeCalls } from '../cli-src/local-runner/metrics-summary';
 import { ApiTemplate, HttpMethod, TemplatedApiBatch, TemplatedApiCaller } from '../src';
@@ -15,15 +14,10 @@ const ITEMS = 50;
 const PER_SECOND = 10;
 
 export async function runBatchDemo(): Promise<number> {
-  const arrivals: number[] = [];
-  const partner = http.createServer((req, res) => {
-    arrivals.push(Date.now());
-    // Customer 13 is unknown to the partner: one failed item, tolerated.
-    const unknown = (req.url ?? '').endsWith('/c-13');
-    res.writeHead(unknown ? 404 : 202, { 'content-type': 'application/json' }).end(unknown ? '{"error":"no such customer"}' : '{"queued":true}');
-  });
-  await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+  // The partner stand-in, in a process of its own: it sees calls when they arrive. Customer 13 is
+  // unknown to the partner: one failed item, tolerated.
+  const partner = await startArrivalRecorder({ status: 202, notFound: ['/customers/c-13'] });
+  const origin = partner.origin;
 
   const stack = new cdk.Stack(new cdk.App(), 'TemplatedApiBatchExample');
   const caller = new TemplatedApiCaller(stack, 'ApiCaller', {
@@ -51,6 +45,7 @@ export async function runBatchDemo(): Promise<number> {
     console.log(`▶ A batch of ${ITEMS} items through notify-customer, limited to ${PER_SECOND} calls/s (TemplatedApiBatch, maxConcurrency 10, 5 % tolerated)`);
     const started = Date.now();
     const record = await runner.execute({ templateName: 'notify-customer', method: 'POST', items });
+    const arrivals = await partner.arrivals();
     type Result = { index: number; status: string; error?: string };
     const output = record.output as { succeeded: number; failed: number; results: Result[] } | undefined;
     const sorted = [...arrivals].sort((a, b) => a - b);
@@ -73,7 +68,6 @@ export async function runBatchDemo(): Promise<number> {
     return problems.length + await runS3Batch(fromS3);
   } finally {
     await runner.close();
-    partner.closeAllConnections();
     partner.close();
   }
 }

@@ -3,8 +3,8 @@
 // the local DynamoDB; RateLimitedError is retried by the workflow's own Retry (intervals as
 // defined, full jitter). The server sees no one-second window above perSecond + burst.
 import { App, Stack } from 'aws-cdk-lib';
-import { type ArrivalRecorder, startArrivalRecorder } from './arrival-recorder';
 import { LocalWorkflowRunner } from '../../cli-src/local-runner';
+import { type ArrivalRecorder, startArrivalRecorder } from '../../examples/arrival-recorder';
 import { ApiTemplate, HttpMethod, TemplatedApiCaller } from '../../src';
 
 let runner: LocalWorkflowRunner;

@@ -5,9 +5,9 @@ import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { getItemOutput } from './helpers/items';
 import { captureLogs, type CapturedLogs } from './helpers/logs';
 import { LocalDynamoDb } from '../../cli-src/local-runner/local-dynamodb';
+import { type ArrivalRecorder, startArrivalRecorder } from '../../examples/arrival-recorder';
 import { closeHttpAgent, handler, resetRendererConfig } from '../../lambda-src/renderer/index';
 import { resetRateLimiter, takeToken } from '../../lambda-src/renderer/rate-limit';
-import { type ArrivalRecorder, startArrivalRecorder } from '../e2e/arrival-recorder';
 
 const TABLE = 'rate-limits';
 const VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RATE_LIMIT_TABLE', 'ALLOW_PRIVATE_NETWORKS'];
