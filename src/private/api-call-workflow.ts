@@ -163,7 +163,8 @@ export function rendererEvent(): string {
   return J.jsonMerge(J.objectAt('$'), execution);
 }
 
-function successCondition(range: StatusRange): sfn.Condition {
+/** The status at `$.response.statusCode` is in `range` (the caller's CheckStatus and the batch's ItemCheckStatus). */
+export function successCondition(range: StatusRange): sfn.Condition {
   const status = `${WorkflowPaths.RESPONSE}.statusCode`;
   if (range.low === range.high) return sfn.Condition.numberEquals(status, range.low);
   return sfn.Condition.and(

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { rendererEvent } from './api-call-workflow';
+import { rendererEvent, successCondition } from './api-call-workflow';
 import { ApiCallerErrors, TemplateAttribute } from '../contract';
 import { RetryPolicy } from '../retry-policy';
 import { StatusRange } from '../status-range';
@@ -273,14 +273,8 @@ function itemProcessor(scope: Construct, s: BatchWorkflowSettings, name: (base: 
       'cause.$': `States.Format('The API answered with status {}, outside the success range ${s.successStatus}.', $.response.statusCode)`,
     },
   });
-  const status = '$.response.statusCode';
-  const inRange = s.successStatus.low === s.successStatus.high
-    ? sfn.Condition.numberEquals(status, s.successStatus.low)
-    : sfn.Condition.and(
-      sfn.Condition.numberGreaterThanEquals(status, s.successStatus.low),
-      sfn.Condition.numberLessThanEquals(status, s.successStatus.high));
   return sfn.Chain.start(fetchTemplate).next(callApi).next(new sfn.Choice(scope, S.ITEM_CHECK_STATUS, { stateName: name(S.ITEM_CHECK_STATUS) })
-    .when(inRange, itemSucceeded)
+    .when(successCondition(s.successStatus), itemSucceeded)
     .otherwise(record(apiCallFailed)));
 }
 
