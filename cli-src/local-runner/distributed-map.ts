@@ -60,7 +60,9 @@ export class DistributedMap {
   constructor(private readonly name: string, private readonly state: any) {
     const where = `state ${name}`;
     this.itemsPath = PayloadTemplate.path(state.ItemsPath ?? '$');
-    this.itemSelector = (state.ItemSelector ?? state.Parameters) === undefined ? undefined : PayloadTemplate.of(state.ItemSelector ?? state.Parameters, `${where}, ItemSelector`);
+    // `Parameters` is the ItemSelector's older name.
+    const itemSelector = state.ItemSelector ?? state.Parameters;
+    this.itemSelector = itemSelector === undefined ? undefined : PayloadTemplate.of(itemSelector, `${where}, ItemSelector`);
     this.itemReader = state.ItemReader === undefined ? undefined : new ItemReader(`${where}, ItemReader`, state.ItemReader);
     if (state.ItemBatcher?.BatchInput !== undefined) {
       this.batchInput = PayloadTemplate.of(state.ItemBatcher.BatchInput, `${where}, ItemBatcher.BatchInput`);
@@ -90,16 +92,15 @@ export class DistributedMap {
     }
     const childInputs = this.state.ItemBatcher ? await this.batches(selected, input, parent) : selected.map(item => ({ input: item, items: 1 }));
 
-    const machineName = String(parent.StateMachine.Name);
     const mapRunId = randomUUID();
-    const mapRunArn = `arn:aws:states:${region(parent)}:${account(parent)}:mapRun:${machineName}/${this.label}:${mapRunId}`;
+    const mapRunArn = `${arnPrefix(parent)}:mapRun:${parent.StateMachine.Name}/${this.label}:${mapRunId}`;
     const startDate = new Date().toISOString();
     const children: ExecutionRecord[] = [];
     const { exceeds, count, percentage } = await this.threshold(input, parent, items.length);
     let failedItems = 0;
     let exceeded = false;
     let next = 0;
-    const maxConcurrency = await this.numberField('MaxConcurrency', input, parent) || MAX_CHILDREN_AT_ONCE;
+    const maxConcurrency = await this.numberField('MaxConcurrency', input, parent) ?? 0;
     const worker = async () => {
       // After the threshold is exceeded no child starts; those running finish.
       while (!exceeded && next < childInputs.length) {
@@ -113,7 +114,7 @@ export class DistributedMap {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(maxConcurrency, childInputs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(maxConcurrency || MAX_CHILDREN_AT_ONCE, childInputs.length) }, worker));
     const ran = children.filter(c => c !== undefined);
     const pending = childInputs.filter((_, i) => children[i] === undefined).map(c => c.input);
     const written = this.resultWriter?.writesToS3 ?? false;
@@ -124,7 +125,7 @@ export class DistributedMap {
       status: exceeded ? 'FAILED' : 'SUCCEEDED',
       startDate,
       stopDate: new Date().toISOString(),
-      maxConcurrency: await this.numberField('MaxConcurrency', input, parent) ?? 0,
+      maxConcurrency,
       toleratedFailureCount: count ?? 0,
       toleratedFailurePercentage: percentage ?? 0,
       itemCounts: counts(childInputs.map((c, i) => [children[i], c.items]), written),
@@ -143,7 +144,7 @@ export class DistributedMap {
   private childIdentity(parent: ContextObject, input: unknown): ExecutionIdentity {
     const machineName = String(parent.StateMachine.Name);
     const name = randomUUID();
-    const prefix = `arn:aws:states:${region(parent)}:${account(parent)}`;
+    const prefix = arnPrefix(parent);
     return {
       executionArn: this.executionType === 'EXPRESS'
         ? `${prefix}:express:${machineName}/${this.label}:${name}:${randomUUID()}`
@@ -217,12 +218,9 @@ function counts(children: Array<[ExecutionRecord | undefined, number]>, written:
   };
 }
 
-function region(context: ContextObject): string {
-  return String(context.StateMachine.Id).split(':')[3];
-}
-
-function account(context: ContextObject): string {
-  return String(context.StateMachine.Id).split(':')[4];
+/** `arn:aws:states:<region>:<account>` of the execution's state machine. */
+function arnPrefix(context: ContextObject): string {
+  return String(context.StateMachine.Id).split(':').slice(0, 5).join(':');
 }
 
 function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
