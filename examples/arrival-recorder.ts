@@ -36,6 +36,17 @@ export interface ArrivalRecorder {
   close(): void;
 }
 
+/** The most arrivals in any one-second window (sliding, starting at each arrival). */
+export function busiestSecond(arrivals: readonly number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j] < sorted[i] - 999) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 export async function startArrivalRecorder({ status = 200, notFound = [] }: ArrivalRecorderOptions = {}): Promise<ArrivalRecorder> {
   const child = spawn(process.execPath, ['-e', SERVER, JSON.stringify({ status, notFound })], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve, reject) => {

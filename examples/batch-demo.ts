@@ -5,7 +5,7 @@
 // summary; returns the number of unexpected outcomes.
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { startArrivalRecorder } from './arrival-recorder';
+import { busiestSecond, startArrivalRecorder } from './arrival-recorder';
 import { LocalWorkflowRunner } from '../cli-src/local-runner';
 import { formatCallSummary, summarizeCalls } from '../cli-src/local-runner/metrics-summary';
 import { ApiTemplate, HttpMethod, TemplatedApiBatch, TemplatedApiCaller } from '../src';
@@ -49,11 +49,7 @@ export async function runBatchDemo(): Promise<number> {
     type Result = { index: number; status: string; error?: string };
     const output = record.output as { succeeded: number; failed: number; results: Result[] } | undefined;
     const sorted = [...arrivals].sort((a, b) => a - b);
-    let busiest = 0;
-    for (let i = 0, j = 0; i < sorted.length; i++) {
-      while (sorted[j] < sorted[i] - 999) j++;
-      busiest = Math.max(busiest, i - j + 1);
-    }
+    const busiest = busiestSecond(arrivals);
     const achieved = (sorted.length - 1) / Math.max(0.001, (sorted[sorted.length - 1] - sorted[0]) / 1000);
     console.log(`  ${record.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${output?.succeeded} succeeded, ${output?.failed} failed`
       + ` (${output?.results.filter((r) => r.status === 'FAILED').map((r) => `#${r.index} ${r.error}`).join(', ')})`);

@@ -5,7 +5,7 @@ import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { getItemOutput } from './helpers/items';
 import { captureLogs, type CapturedLogs } from './helpers/logs';
 import { LocalDynamoDb } from '../../cli-src/local-runner/local-dynamodb';
-import { type ArrivalRecorder, startArrivalRecorder } from '../../examples/arrival-recorder';
+import { type ArrivalRecorder, busiestSecond, startArrivalRecorder } from '../../examples/arrival-recorder';
 import { closeHttpAgent, handler, resetRendererConfig } from '../../lambda-src/renderer/index';
 import { resetRateLimiter, takeToken } from '../../lambda-src/renderer/rate-limit';
 
@@ -54,17 +54,6 @@ afterAll(async () => {
 beforeEach(() => {
   testStarted = Date.now();
 });
-
-/** Most calls in any one-second window (sliding, starting at each arrival). */
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j] < sorted[i] - 999) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** A call retried on RateLimitedError with exponential back-off and full jitter, as the workflow retries it. */
 async function callWithRetries(name: string, rateLimit: object): Promise<void> {
