@@ -5,13 +5,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { batchWorkflow } from './private/batch-workflow';
+import { type BatchResults, batchWorkflow } from './private/batch-workflow';
 import { checkInteger, checkWholeSeconds } from './private/checks';
+import { EXPRESS_MAX_WAIT } from './private/retry-after';
 import { ValidationError } from './private/validation-error';
 import { TemplatedApiCaller } from './templated-api-caller';
-
-/** The longest wait an EXPRESS execution (5 minutes at most) can hold, with its call around it. */
-const EXPRESS_CHILD_WAIT_SECONDS = 299;
 
 /**
  * Props of `TemplatedApiBatch`.
@@ -121,10 +119,10 @@ export class TemplatedApiBatch extends Construct {
     }
 
     // An item's Retry-After wait happens inside its EXPRESS child execution, which ends at 5 minutes.
-    if (caller.retry.maxAttempts > 0 && caller.maxRetryAfter.toSeconds() > EXPRESS_CHILD_WAIT_SECONDS) {
+    if (caller.retry.maxAttempts > 0 && caller.maxRetryAfter.toSeconds() > EXPRESS_MAX_WAIT.toSeconds()) {
       Annotations.of(this).addWarningV2('templated-api-caller:batch-retry-after-exceeds-express',
         `The caller's maxRetryAfter (${caller.maxRetryAfter.toHumanString()}) is longer than an item's EXPRESS child execution can wait `
-        + `(${EXPRESS_CHILD_WAIT_SECONDS} s): an item asked to wait longer ends in States.Timeout. Lower maxRetryAfter to use the caller in a batch.`);
+        + `(${EXPRESS_MAX_WAIT.toSeconds()} s): an item asked to wait longer ends in States.Timeout. Lower maxRetryAfter to use the caller in a batch.`);
     }
     const definition = batchWorkflow(new Construct(this, 'Workflow'), {
       table: caller.table,
@@ -155,7 +153,7 @@ export class TemplatedApiBatch extends Construct {
   }
 
   // Findings of AwsSolutionsChecks (cdk-nag) that follow from the design, acknowledged where they arise.
-  private acknowledgeDesignFindings(caller: TemplatedApiCaller, itemsBucket?: s3.IBucket, results?: { bucket: s3.IBucket; prefix: string }): void {
+  private acknowledgeDesignFindings(caller: TemplatedApiCaller, itemsBucket?: s3.IBucket, results?: BatchResults): void {
     const fn = caller.rendererFunction.node.defaultChild as lambda.CfnFunction;
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',

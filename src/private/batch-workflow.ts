@@ -31,7 +31,13 @@ export interface BatchWorkflowSettings {
   /** Where `itemsFrom` may point (read granted by the construct). */
   readonly itemsBucket?: s3.IBucket;
   /** Where the Map writes its results; without it they come back in the output. */
-  readonly results?: { readonly bucket: s3.IBucket; readonly prefix: string };
+  readonly results?: BatchResults;
+}
+
+/** Where a batch writes its results: the bucket and the key prefix. */
+export interface BatchResults {
+  readonly bucket: s3.IBucket;
+  readonly prefix: string;
 }
 
 /** The formats `itemsFrom.format` may name, with the ItemReader of each. */
@@ -129,7 +135,7 @@ function callItems(scope: Construct, s: BatchWorkflowSettings, suffix: string,
  * a library cannot know, so the ResultWriter (NONE transformation, JSON files) is written here.
  */
 class ResultWritingMap extends sfn.DistributedMap {
-  constructor(scope: Construct, id: string, props: sfn.DistributedMapProps, private readonly results: { bucket: s3.IBucket; prefix: string }) {
+  constructor(scope: Construct, id: string, props: sfn.DistributedMapProps, private readonly results: BatchResults) {
     super(scope, id, props);
   }
 

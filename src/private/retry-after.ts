@@ -7,8 +7,8 @@ import { ApiCallerErrors, RendererDefaults, RendererEnvironment, RetryAfterField
 import { RetryPolicy } from '../retry-policy';
 import { WorkflowPaths, WorkflowStateNames as S } from '../workflow-names';
 
-/** Longest wait an EXPRESS execution (5 minutes at most) can hold. */
-const EXPRESS_MAX = Duration.seconds(299);
+/** Longest wait an EXPRESS execution (5 minutes at most) can hold (an EXPRESS caller's, a batch item's). */
+export const EXPRESS_MAX_WAIT = Duration.seconds(299);
 
 /**
  * Tells the renderer how long it may ask the workflow to wait (`maxRetryAfter`) and how many
@@ -19,7 +19,7 @@ export function retryAfterEnvironment(
   scope: Construct, fn: lambda.Function, maxRetryAfter: Duration | undefined, retry: RetryPolicy, express: boolean,
 ): boolean {
   const cap = maxRetryAfter ?? Duration.seconds(RendererDefaults.MAX_RETRY_AFTER_SECONDS);
-  const seconds = checkWholeSeconds(scope, 'maxRetryAfter', cap, Duration.seconds(1), express ? EXPRESS_MAX : Duration.days(1));
+  const seconds = checkWholeSeconds(scope, 'maxRetryAfter', cap, Duration.seconds(1), express ? EXPRESS_MAX_WAIT : Duration.days(1));
   if (retry.maxAttempts === 0) return false;
   fn.addEnvironment(RendererEnvironment.RETRY_MAX_ATTEMPTS, String(retry.maxAttempts));
   fn.addEnvironment(RendererEnvironment.MAX_RETRY_AFTER_SECONDS, String(seconds));
